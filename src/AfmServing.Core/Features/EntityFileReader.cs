@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace AfmServing.Core.Features;
+
+/// <summary>One entity read from a feature file: its id, its raw feature values and its line number.</summary>
+/// <param name="Line">1-based line of the record in its file.</param>
+/// <param name="Id">Entity id.</param>
+/// <param name="Features">Feature name to raw string value (numbers in invariant culture).</param>
+public sealed record EntityRecord(long Line, string Id, IReadOnlyDictionary<string, string> Features);
+
+/// <summary>A record that could not be read, with its line and the reason.</summary>
+public sealed class EntityFileException(string path, long line, string reason)
+    : FormatException($"{path}:{line}: {reason}")
+{
+    public string FilePath { get; } = path;
+    public long Line { get; } = line;
+    public string Reason { get; } = reason;
+}
+
+/// <summary>
+/// Reads entity feature files: CSV with a header row, or JSONL with one object per line. The id column
+/// (default <c>id</c>) names the entity; every other column is a feature; empty cells are not stored.
+/// The embedded store and <c>afm features load</c> both read files through this class.
+/// </summary>
+public static class EntityFileReader
+{
+    /// <summary>Streams the records of <paramref name="path"/>. Throws <see cref="EntityFileException"/> on a bad line.</summary>
+    public static IEnumerable<EntityRecord> Read(string path, string idColumn = "id")
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
+            ? ReadJsonLines(path, idColumn)
+            : ReadCsv(path, idColumn);
+    }
+
+    private static IEnumerable<EntityRecord> ReadJsonLines(string path, string idColumn)
+    {
+        long line = 0;
+        foreach (var text in File.ReadLines(path))
+        {
+            line++;
+            if (string.IsNullOrWhiteSpace(text))
+                continue;
+            yield return ParseJsonLine(path, line, text, idColumn);
+        }
+    }
+
+    private static EntityRecord ParseJsonLine(string path, long line, string text, string idColumn)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(text);
+        }
+        catch (JsonException e)
+        {
+            throw new EntityFileException(path, line, $"invalid JSON ({e.Message.Split('.')[0]})");
+        }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                throw new EntityFileException(path, line, "expected a JSON object");
+            string? id = null;
+            var features = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var p in doc.RootElement.EnumerateObject())
+            {
+                string? value = p.Value.ValueKind switch
+                {
+                    JsonValueKind.String => p.Value.GetString(),
+                    JsonValueKind.Number => p.Value.GetRawText(),
+                    JsonValueKind.True => "1",
+                    JsonValueKind.False => "0",
+                    JsonValueKind.Null => null,
+                    JsonValueKind.Array => JoinArray(path, line, p),
+                    _ => throw new EntityFileException(path, line, $"'{p.Name}': objects are not feature values"),
+                };
+                if (p.NameEquals(idColumn))
+                    id = value;
+                else if (!string.IsNullOrEmpty(value))
+                    features[p.Name] = value;
+            }
+            if (string.IsNullOrEmpty(id))
+                throw new EntityFileException(path, line, $"missing id column '{idColumn}'");
+            return new EntityRecord(line, id, features);
+        }
+    }
+
+    private static string JoinArray(string path, long line, JsonProperty p)
+    {
+        var parts = new List<string>();
+        foreach (var e in p.Value.EnumerateArray())
+        {
+            if (e.ValueKind != JsonValueKind.String)
+                throw new EntityFileException(path, line, $"'{p.Name}': a list must hold strings only");
+            parts.Add(e.GetString()!);
+        }
+        return string.Join('|', parts);
+    }
+
+    private static IEnumerable<EntityRecord> ReadCsv(string path, string idColumn)
+    {
+        using var reader = new StreamReader(path);
+        string? header = reader.ReadLine();
+        if (header is null)
+            yield break;
+        var columns = SplitCsv(header.TrimEnd('\r'));
+        int idIndex = columns.IndexOf(idColumn);
+        if (idIndex < 0)
+            throw new EntityFileException(path, 1, $"header has no id column '{idColumn}'");
+        long line = 1;
+        string? text;
+        while ((text = reader.ReadLine()) is not null)
+        {
+            line++;
+            text = text.TrimEnd('\r');
+            if (text.Length == 0)
+                continue;
+            var cells = SplitCsv(text);
+            if (cells.Count != columns.Count)
+                throw new EntityFileException(path, line, string.Create(CultureInfo.InvariantCulture, $"expected {columns.Count} cells, found {cells.Count}"));
+            string id = cells[idIndex];
+            if (id.Length == 0)
+                throw new EntityFileException(path, line, $"empty id in column '{idColumn}'");
+            var features = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (int i = 0; i < cells.Count; i++)
+                if (i != idIndex && cells[i].Length > 0)
+                    features[columns[i]] = cells[i];
+            yield return new EntityRecord(line, id, features);
+        }
+    }
+
+    /// <summary>Splits one CSV line; double quotes protect commas and "" is a literal quote.</summary>
+    internal static List<string> SplitCsv(string line)
+    {
+        var cells = new List<string>();
+        var cell = new System.Text.StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < line.Length; i++)
+        {
+            char c = line[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"') { cell.Append('"'); i++; }
+                else if (c == '"') quoted = false;
+                else cell.Append(c);
+            }
+            else if (c == '"') quoted = true;
+            else if (c == ',') { cells.Add(cell.ToString()); cell.Clear(); }
+            else cell.Append(c);
+        }
+        cells.Add(cell.ToString());
+        return cells;
+    }
+}
