@@ -105,7 +105,8 @@ public sealed partial class ModelRegistry : IAsyncDisposable
         foreach (var dir in Directory.EnumerateDirectories(modelDir))
         {
             string v = Path.GetFileName(dir);
-            if (!File.Exists(Path.Combine(dir, "model.onnx")) && !File.Exists(Path.Combine(dir, "manifest.json")))
+            // A version counts once both files exist: exporters write each beside and rename, so both are then whole.
+            if (!File.Exists(Path.Combine(dir, "model.onnx")) || !File.Exists(Path.Combine(dir, "manifest.json")))
                 continue;
             if (best is null || CompareVersions(v, best) > 0)
                 best = v;

@@ -20,6 +20,7 @@ public static class ScoringServiceCollectionExtensions
         services.AddValidatedOptions<InferenceOptions>(configuration, InferenceOptions.SectionName);
         services.AddValidatedOptions<BatchingOptions>(configuration, BatchingOptions.SectionName);
         services.AddValidatedOptions<ScoringOptions>(configuration, ScoringOptions.SectionName);
+        services.AddFeatureStore(configuration);
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ScoringMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
