@@ -116,7 +116,9 @@ public sealed class ScorerServiceTests(ScoringHostFixture fixture) : IClassFixtu
         foreach (var (order, response) in await Task.WhenAll(calls))
         {
             Assert.Equal(order, response.Scores.Select(s => s.ItemId));
-            Assert.Equal(order.Select(i => single[i]), response.Scores.Select(s => s.Probability));
+            // A row's float result may differ in the last bit with the size of the batch it ran in (the GEMM kernel
+            // ONNX Runtime picks depends on it), so rows are compared to their single-row scores within 1e-6.
+            Assert.Equal(order.Select(i => single[i]), response.Scores.Select(s => s.Probability), (a, b) => Math.Abs(a - b) <= 1e-6f);
         }
     }
 
