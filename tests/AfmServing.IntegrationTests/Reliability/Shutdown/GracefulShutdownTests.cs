@@ -45,6 +45,9 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IDisposabl
         var request = OverloadTests.Request(Candidates);
         byte[] json = Encoding.UTF8.GetBytes(Google.Protobuf.JsonFormatter.Default.Format(request));
         await grpc.ScoreAsync(OverloadTests.Request(1));
+        // One server per process: its Prometheus page is its own (the in-process tests read instruments instead).
+        string metrics = await rest.GetStringAsync("/metrics");
+        Assert.Matches("""(?m)^afm_model_served\{[^}]*model="heavy-afm"[^}]*version="1"[^}]*\} 1$""", metrics);
 
         var clock = Stopwatch.StartNew();
         var burst = Enumerable.Range(0, GrpcCalls).Select(_ => GrpcAsync(grpc, request))

@@ -111,6 +111,8 @@ public sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>Resident set size (VmRSS in /proc/&lt;pid&gt;/status), in bytes.</summary>
     public long ResidentBytes()
     {
+        if (_process.HasExited)
+            throw new InvalidOperationException($"the server exited with {_process.ExitCode}:\n{(Output.Length > 6000 ? Output[^6000..] : Output)}");
         foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
         {
             if (!line.StartsWith("VmRSS:", StringComparison.Ordinal))
