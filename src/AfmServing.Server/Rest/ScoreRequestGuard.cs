@@ -8,10 +8,10 @@ namespace AfmServing.Server.Rest;
 
 /// <summary>
 /// Reads a <c>POST /v1/score</c> JSON body before JSON transcoding does, to give REST clients what transcoding
-/// does not: 413 for a body over Kestrel's MaxRequestBodySize (the gRPC endpoints lift Kestrel's limit, as gRPC
-/// enforces its own message size, which JSON bodies escape), 400 naming the charset for an unknown one
-/// (transcoding answers 500), and 400 naming the field for unknown, repeated or mistyped properties
-/// (<see cref="ScoreJsonShape"/>). The body is then handed on from a pooled buffer, in UTF-8.
+/// does not: 413 for a body over Kestrel's MaxRequestBodySize (transcoding catches Kestrel's 413 with every other
+/// read error and answers 400), 400 naming the charset for an unknown one (transcoding answers 500), and 400
+/// naming the field for unknown, repeated or mistyped properties (<see cref="ScoreJsonShape"/>). The body is then
+/// handed on from a pooled buffer, in UTF-8.
 /// </summary>
 internal sealed class ScoreRequestGuard(RequestDelegate next, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions> kestrel)
 {

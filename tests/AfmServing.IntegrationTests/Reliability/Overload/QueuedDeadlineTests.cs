@@ -9,6 +9,7 @@ using Xunit.Abstractions;
 namespace AfmServing.IntegrationTests.Reliability.Overload;
 
 /// <summary>gRPC deadlines reach the batcher: rows whose caller's deadline passes while they wait are dropped, never scored.</summary>
+[Collection(TimingSensitiveCollection.Name)]
 public sealed class QueuedDeadlineTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int BlockerRows = 960;

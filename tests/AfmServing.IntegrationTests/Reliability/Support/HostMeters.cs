@@ -7,8 +7,8 @@ namespace AfmServing.IntegrationTests.Reliability.Support;
 /// <summary>
 /// Listens to one host's own instruments (those its IMeterFactory created, so other servers in the test process
 /// do not count): rows scored by model runs (afm.batch.rows), finished requests by status (afm.requests) and
-/// the served versions gauge (afm.model.served). With several hosts in one process, a host's /metrics page is not
-/// reliable for these: OpenTelemetry treats same-named instruments of different meters as one stream.
+/// the served versions gauge (afm.model.served). With several hosts in one process, a host's /metrics page was
+/// seen to miss afm_model_served while other hosts started and stopped (every host has a meter named AfmServing).
 /// </summary>
 public sealed class HostMeters : IDisposable
 {
