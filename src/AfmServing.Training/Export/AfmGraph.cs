@@ -41,7 +41,6 @@ public static class AfmGraph
         g.Floats("embeddings", m.Embeddings, m.TableSize, k);
         g.Floats("linear", m.Linear, m.TableSize);
         g.Floats("bias", m.Bias);
-        g.Floats("projection", m.Projection, k);
 
         string ids = OnnxContract.IdsInput, values = OnnxContract.ValuesInput;
 
@@ -65,15 +64,37 @@ public static class AfmGraph
         string attention;
         if (m.UseAttention)
         {
-            g.Floats("attention_w", m.AttentionW, k, t);
-            g.Floats("attention_b", m.AttentionB, t);
-            g.Floats("attention_h", m.AttentionH, t);
+            // One Gemm over all pair rows: [W | p | -p] with bias [b | 0 | 0]. ReLU keeps the attention hidden
+            // layer and splits pᵀp_ij into its positive and negative parts, so a second (transposed) Gemm yields
+            // the score hᵀReLU(W p_ij + b) and the projection pᵀp_ij together, without a Slice of the wide tensor.
+            var wide = new float[k * (t + 2)];
+            for (int d = 0; d < k; d++)
+            {
+                Array.Copy(m.AttentionW, d * t, wide, d * (t + 2), t);
+                wide[d * (t + 2) + t] = m.Projection[d];
+                wide[d * (t + 2) + t + 1] = -m.Projection[d];
+            }
+            var wideBias = new float[t + 2];
+            Array.Copy(m.AttentionB, wideBias, t);
+            var heads = new float[2 * (t + 2)];
+            Array.Copy(m.AttentionH, heads, t);
+            heads[(t + 2) + t] = 1f;
+            heads[(t + 2) + t + 1] = -1f;
+            g.Floats("attention_wide", wide, k, t + 2);
+            g.Floats("attention_wide_bias", wideBias, t + 2);
+            g.Floats("attention_heads", heads, 2, t + 2);
+            g.Int64s("shape_pair_rows", [-1, k], 2);
+            g.Int64s("shape_heads", [2, -1, pairs], 3);
+            g.Int64s("index_score", [0]);
+            g.Int64s("index_projection", [1]);
             g.Scalar("masked_score", MaskedScore);
-            // a'_ij = hᵀ ReLU(W p_ij + b); MatMul with a 1-D h yields [N, P] directly.
-            g.Node("MatMul", "hidden_linear", ["pair_products", "attention_w"]);
-            g.Node("Add", "hidden_biased", ["hidden_linear", "attention_b"]);
-            g.Node("Relu", "hidden", ["hidden_biased"]);
-            g.Node("MatMul", "score", ["hidden", "attention_h"]);
+            g.Node("Reshape", "pair_rows", ["pair_products", "shape_pair_rows"]);
+            g.Node("Gemm", "hidden_linear", ["pair_rows", "attention_wide", "attention_wide_bias"]);
+            g.Node("Relu", "hidden", ["hidden_linear"]);
+            g.Node("Gemm", "heads_flat", ["attention_heads", "hidden"], Int("transB", 1));
+            g.Node("Reshape", "heads", ["heads_flat", "shape_heads"]);
+            g.Node("Gather", "score", ["heads", "index_score"], Int("axis", 0));
+            g.Node("Gather", "pair_projected", ["heads", "index_projection"], Int("axis", 0));
             // Softmax over the pair axis only, masked pairs at -1e30; Where then zeroes them, so a row with no
             // present pair (uniform softmax over all-masked scores) gets attention 0 and pooled 0.
             g.Node("Where", "score_masked", ["masked", "masked_score", "score"]);
@@ -82,12 +103,15 @@ public static class AfmGraph
         }
         else
         {
+            g.Floats("projection", m.Projection, k, 1);
+            g.Int64s("shape_pairs", [-1, pairs], 2);
             g.Scalar("one", 1f);
             attention = g.Node("Where", OnnxContract.AttentionOutput, ["masked", "zero", "one"]);
+            g.Node("MatMul", "pair_projected_3d", ["pair_products", "projection"]);
+            g.Node("Reshape", "pair_projected", ["pair_projected_3d", "shape_pairs"]);
         }
 
-        // pᵀ Σ a_ij p_ij = Σ a_ij (pᵀ p_ij): project each pair first (MatMul with 1-D p gives [N, P]).
-        g.Node("MatMul", "pair_projected", ["pair_products", "projection"]);
+        // pᵀ Σ a_ij p_ij = Σ a_ij (pᵀ p_ij).
         g.Node("Mul", "pair_weighted", [attention, "pair_projected"]);
         g.Node("ReduceSum", "interaction", ["pair_weighted", "axis_fields"], Int("keepdims", 0));
 
