@@ -19,8 +19,13 @@ public static class AfmModel
     /// Ids must lie in [0, TableSize). <paramref name="attentionOut"/>, when given, receives [Rows, P] attention
     /// weights (0 for masked pairs, 1 for present pairs in FM mode).
     /// </summary>
-    public static float[] Predict(AfmParameters m, EncodedDataset data, float[]? attentionOut = null)
+    public static float[] Predict(AfmParameters m, EncodedDataset data, float[]? attentionOut = null) =>
+        Predict(m, data, attentionOut, Environment.ProcessorCount);
+
+    /// <summary><see cref="Predict(AfmParameters, EncodedDataset, float[])"/> on at most <paramref name="threads"/> threads.</summary>
+    public static float[] Predict(AfmParameters m, EncodedDataset data, float[]? attentionOut, int threads)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         ArgumentNullException.ThrowIfNull(m);
         ArgumentNullException.ThrowIfNull(data);
         EnsureCompatible(m, data, nameof(data));
@@ -30,7 +35,7 @@ public static class AfmModel
 
         var result = new float[data.Rows];
         int chunks = (data.Rows + PredictChunk - 1) / PredictChunk;
-        Parallel.For(0, chunks, () => new AfmWorkspace(m), (chunk, _, ws) =>
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => new AfmWorkspace(m), (chunk, _, ws) =>
         {
             int f = m.FieldCount;
             int end = Math.Min(data.Rows, (chunk + 1) * PredictChunk);
