@@ -1,1 +1,3 @@
-return 0;
+using AfmServing.Cli;
+
+return await AfmCli.InvokeAsync(args, Console.Out, Console.Error);
