@@ -135,7 +135,7 @@ public static class TrainingPipeline
     {
         var c = CultureInfo.InvariantCulture;
         string split = job.ValidationPath is null
-            ? string.Create(c, $"train on the first {1 - job.ValidationFraction:P0} of {Path.GetFileName(job.TrainPath)}, early-stop on its last {job.ValidationFraction:P0}")
+            ? $"train on the first {Percent(1 - job.ValidationFraction)} of {Path.GetFileName(job.TrainPath)}, early-stop on its last {Percent(job.ValidationFraction)}"
             : $"train on {Path.GetFileName(job.TrainPath)}, early-stop on {Path.GetFileName(job.ValidationPath)}";
         string test = job.TestPath is null ? "no test file" : $"report on {Path.GetFileName(job.TestPath)}";
         string epochs = string.Create(c, $"AFM best epoch {afm.BestEpoch} of {afm.History.Count}");
@@ -145,6 +145,8 @@ public static class TrainingPipeline
                $"early stopping on validation {job.Trainer.EarlyStoppingMetric} (patience {job.Trainer.EarlyStoppingPatience}); {epochs}. " +
                "Metrics are measured on the exported ONNX graph with ONNX Runtime (CPU).";
     }
+
+    private static string Percent(double share) => (share * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
 
     private sealed class EpochObserver(ITrainingObserver observer, string model) : IProgress<EpochProgress>
     {
