@@ -11,6 +11,7 @@ public static class AfmCli
         var root = new RootCommand("afm: train, export and evaluate Attentional Factorization Machines for AfmServing");
         root.Add(TrainCommand.Create());
         root.Add(EvaluateCommand.Create());
+        root.Add(FeaturesCommand.Create());
         return root;
     }
 

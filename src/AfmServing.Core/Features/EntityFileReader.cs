@@ -18,6 +18,9 @@ public sealed class EntityFileException(string path, long line, string reason)
     public string Reason { get; } = reason;
 }
 
+/// <summary>One line of an entity file: a record, or the error that made the line unreadable.</summary>
+public readonly record struct EntityReadResult(EntityRecord? Record, EntityFileException? Error);
+
 /// <summary>
 /// Reads entity feature files: CSV with a header row, or JSONL with one object per line. The id column
 /// (default <c>id</c>) names the entity; every other column is a feature; empty cells are not stored.
@@ -28,13 +31,29 @@ public static class EntityFileReader
     /// <summary>Streams the records of <paramref name="path"/>. Throws <see cref="EntityFileException"/> on a bad line.</summary>
     public static IEnumerable<EntityRecord> Read(string path, string idColumn = "id")
     {
-        ArgumentNullException.ThrowIfNull(path);
-        return path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
-            ? ReadJsonLines(path, idColumn)
-            : ReadCsv(path, idColumn);
+        foreach (var r in ReadLenient(path, idColumn))
+            yield return r.Record ?? throw r.Error!;
     }
 
-    private static IEnumerable<EntityRecord> ReadJsonLines(string path, string idColumn)
+    /// <summary>
+    /// Streams every line of <paramref name="path"/> as a record or, for a bad line, its error, and goes on past
+    /// bad lines (the bulk loader skips and reports them). A missing file or a CSV header without the id column
+    /// still throws: nothing in the file could be read.
+    /// </summary>
+    public static IEnumerable<EntityReadResult> ReadLenient(string path, string idColumn = "id")
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentException.ThrowIfNullOrEmpty(idColumn);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"entity file not found: {path}", path);
+        return IsJsonLines(path) ? ReadJsonLines(path, idColumn) : ReadCsv(path, idColumn);
+    }
+
+    /// <summary>True for <c>.jsonl</c>/<c>.json</c> files (one JSON object per line); other files are CSV.</summary>
+    public static bool IsJsonLines(string path) =>
+        path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+
+    private static IEnumerable<EntityReadResult> ReadJsonLines(string path, string idColumn)
     {
         long line = 0;
         foreach (var text in File.ReadLines(path))
@@ -42,7 +61,19 @@ public static class EntityFileReader
             line++;
             if (string.IsNullOrWhiteSpace(text))
                 continue;
-            yield return ParseJsonLine(path, line, text, idColumn);
+            yield return TryParseJsonLine(path, line, text, idColumn);
+        }
+    }
+
+    private static EntityReadResult TryParseJsonLine(string path, long line, string text, string idColumn)
+    {
+        try
+        {
+            return new EntityReadResult(ParseJsonLine(path, line, text, idColumn), null);
+        }
+        catch (EntityFileException e)
+        {
+            return new EntityReadResult(null, e);
         }
     }
 
@@ -98,7 +129,7 @@ public static class EntityFileReader
         return string.Join('|', parts);
     }
 
-    private static IEnumerable<EntityRecord> ReadCsv(string path, string idColumn)
+    private static IEnumerable<EntityReadResult> ReadCsv(string path, string idColumn)
     {
         using var reader = new StreamReader(path);
         string? header = reader.ReadLine();
@@ -118,15 +149,22 @@ public static class EntityFileReader
                 continue;
             var cells = SplitCsv(text);
             if (cells.Count != columns.Count)
-                throw new EntityFileException(path, line, string.Create(CultureInfo.InvariantCulture, $"expected {columns.Count} cells, found {cells.Count}"));
+            {
+                yield return new EntityReadResult(null, new EntityFileException(path, line,
+                    string.Create(CultureInfo.InvariantCulture, $"expected {columns.Count} cells, found {cells.Count}")));
+                continue;
+            }
             string id = cells[idIndex];
             if (id.Length == 0)
-                throw new EntityFileException(path, line, $"empty id in column '{idColumn}'");
+            {
+                yield return new EntityReadResult(null, new EntityFileException(path, line, $"empty id in column '{idColumn}'"));
+                continue;
+            }
             var features = new Dictionary<string, string>(StringComparer.Ordinal);
             for (int i = 0; i < cells.Count; i++)
                 if (i != idIndex && cells[i].Length > 0)
                     features[columns[i]] = cells[i];
-            yield return new EntityRecord(line, id, features);
+            yield return new EntityReadResult(new EntityRecord(line, id, features), null);
         }
     }
 

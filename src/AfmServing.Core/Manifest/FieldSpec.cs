@@ -18,6 +18,12 @@ public sealed class FieldSpec
     /// <summary>Rows of the table this field owns (1 for numeric fields).</summary>
     public int Size { get; set; }
 
+    /// <summary>
+    /// The field's raw value is the entity id itself (the request's <c>user_id</c> for a <c>user</c> field,
+    /// the candidate's <c>item_id</c> for an <c>item</c> field) when neither the request nor the store supplies it.
+    /// </summary>
+    public bool EntityId { get; set; }
+
     /// <summary>A list of strings is accepted and canonicalised (sorted, distinct, joined with '|').</summary>
     public bool MultiValued { get; set; }
 

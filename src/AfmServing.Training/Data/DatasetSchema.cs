@@ -89,6 +89,9 @@ public sealed class FieldSchema
     /// <summary><c>user</c>, <c>item</c> or <c>context</c>.</summary>
     public string Source { get; set; } = FieldSources.Context;
 
+    /// <summary>The value is the entity's id (user_id / item_id), so serving fills it from the request's ids.</summary>
+    public bool EntityId { get; set; }
+
     /// <summary>When set, the cell is a list split on this string and stored in canonical sorted '|'-joined form.</summary>
     public string? ListSeparator { get; set; }
 

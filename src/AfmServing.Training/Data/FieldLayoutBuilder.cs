@@ -25,7 +25,7 @@ public static class FieldLayoutBuilder
         for (int f = 0; f < schema.Fields.Count; f++)
         {
             var s = schema.Fields[f];
-            var spec = new FieldSpec { Name = s.Name, Kind = s.Kind, Source = s.Source, Offset = offset, MultiValued = s.MultiValued };
+            var spec = new FieldSpec { Name = s.Name, Kind = s.Kind, Source = s.Source, Offset = offset, MultiValued = s.MultiValued, EntityId = s.EntityId };
             if (s.Kind == FieldKinds.Numeric)
             {
                 spec.Numeric = FitNumeric(s, f, train);

@@ -30,6 +30,7 @@ public static class KnownSchemas
                 "item" or "cost" => FieldSources.Item,
                 _ => FieldSources.Context,
             },
+            EntityId = name is "user" or "item",
             MinCount = minCount,
         }).ToList(),
     };
@@ -42,12 +43,12 @@ public static class KnownSchemas
         Separator = "\\t",
         Fields =
         [
-            new() { Name = "user", Source = FieldSources.User },
+            new() { Name = "user", Source = FieldSources.User, EntityId = true },
             new() { Name = "age", Kind = FieldKinds.Numeric, Source = FieldSources.User },
             new() { Name = "gender", Source = FieldSources.User },
             new() { Name = "occupation", Source = FieldSources.User },
             new() { Name = "zip_prefix", Source = FieldSources.User, MinCount = 2 },
-            new() { Name = "item", Source = FieldSources.Item },
+            new() { Name = "item", Source = FieldSources.Item, EntityId = true },
             new() { Name = "year", Kind = FieldKinds.Numeric, Source = FieldSources.Item },
             new() { Name = "genres", Source = FieldSources.Item, ListSeparator = "|" },
         ],
