@@ -1,6 +1,7 @@
 using AfmServing.Training.Evaluation;
 using AfmServing.Training.Export;
 using AfmServing.Training.Model;
+using AfmServing.Training.Training;
 using BenchmarkDotNet.Attributes;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
@@ -11,7 +12,7 @@ namespace AfmServing.Benchmarks.Onnx;
 /// ONNX Runtime CPU throughput of the exported Frappe graph, 2 intra-op threads, one Run per batch over
 /// pre-allocated input and output tensors (what the server's micro-batcher does). Rows/s = Batch / Mean.
 /// The model is <c>models/frappe-afm/1/model.onnx</c>, or AFM_BENCH_MODEL; without either, a random
-/// Frappe-shaped AFM (F = 10, table 5,393, k = t = AFM_BENCH_K, default 64).
+/// Frappe-shaped AFM (F = 10, table 5,393, k = t = AFM_BENCH_K, default the trainer's default k).
 /// </summary>
 [MemoryDiagnoser]
 public class OrtThroughputBenchmarks
@@ -30,7 +31,7 @@ public class OrtThroughputBenchmarks
     public int Batch { get; set; }
 
     /// <summary>ORT's intra-op pool threads spin while waiting for work; measured both ways.</summary>
-    [Params(true)]
+    [Params(false, true)]
     public bool Spinning { get; set; }
 
     [GlobalSetup]
@@ -40,10 +41,9 @@ public class OrtThroughputBenchmarks
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", Spinning ? "1" : "0");
         string? path = Environment.GetEnvironmentVariable("AFM_BENCH_MODEL");
         path ??= FindRepoFile(Path.Combine("models", "frappe-afm", "1", "model.onnx"));
-        _session = path is not null && File.Exists(path)
-            ? new InferenceSession(path, options)
-            : new InferenceSession(RandomFrappeModel(), options);
-        Console.WriteLine($"// model: {path ?? "random Frappe-shaped AFM"}");
+        bool exported = path is not null && File.Exists(path);
+        _session = exported ? new InferenceSession(path!, options) : new InferenceSession(RandomFrappeModel(), options);
+        Console.WriteLine($"// model: {(exported ? path : "random Frappe-shaped AFM")}");
         _runOptions = new RunOptions();
 
         var rng = new Random(1);
@@ -86,7 +86,7 @@ public class OrtThroughputBenchmarks
 
     private static byte[] RandomFrappeModel()
     {
-        int k = int.TryParse(Environment.GetEnvironmentVariable("AFM_BENCH_K"), out int parsed) ? parsed : 64;
+        int k = int.TryParse(Environment.GetEnvironmentVariable("AFM_BENCH_K"), out int parsed) ? parsed : new TrainerOptions().EmbeddingSize;
         var m = new AfmParameters(FrappeTableSize, Fields, k, k, useAttention: true);
         var rng = new Random(7);
         foreach (var (_, group) in m.Groups)
