@@ -32,6 +32,14 @@ public static class AfmTrainer
         if (train.FieldCount < 2)
             throw new ArgumentException("training data needs at least 2 fields to form pairs", nameof(train));
 
+        EnsureLabels(train, nameof(train));
+        if (validation is not null)
+        {
+            EnsureLabels(validation, nameof(validation));
+            if (options.EarlyStoppingMetric == EarlyStoppingMetric.Auc && validation.Rows > 0 && PositiveRate(validation) is 0 or 1)
+                throw new ArgumentException("validation data holds only one class, so its AUC is undefined; stop on LogLoss instead", nameof(validation));
+        }
+
         int tableSize = options.TableSize > 0 ? options.TableSize : InferTableSize(train, validation);
         var m = new AfmParameters(tableSize, train.FieldCount, options.EmbeddingSize, options.AttentionSize, options.UseAttention);
         AfmModel.EnsureCompatible(m, train, nameof(train));
@@ -160,6 +168,16 @@ public static class AfmTrainer
         if (max >= int.MaxValue)
             throw new ArgumentException($"id {max} is too large for an embedding table", nameof(train));
         return (int)max + 1;
+    }
+
+    private static void EnsureLabels(EncodedDataset data, string paramName)
+    {
+        var labels = data.Labels;
+        for (int r = 0; r < labels.Length; r++)
+        {
+            if (!(labels[r] is >= 0 and <= 1))
+                throw new ArgumentException($"row {r}: label {labels[r]} is not in [0, 1]", paramName);
+        }
     }
 
     private static double PositiveRate(EncodedDataset data)

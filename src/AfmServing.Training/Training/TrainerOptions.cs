@@ -46,7 +46,7 @@ public sealed class TrainerOptions
     public float L2Embeddings { get; init; }
 
     /// <summary>Standard deviation of the normal initialisation of the embeddings.</summary>
-    public float InitStd { get; init; } = 0.01f;
+    public float InitStd { get; init; } = 0.1f;
 
     public int Seed { get; init; } = 1;
 

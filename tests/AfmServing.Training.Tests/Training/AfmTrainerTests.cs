@@ -161,6 +161,30 @@ public class AfmTrainerTests
         Assert.Contains("outside the embedding table", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Train_LabelOutsideZeroOne_ThrowsNamingTheRow()
+    {
+        var (train, validation) = InteractionTask(50, 10, seed: 10);
+        train.Labels[7] = float.NaN;
+
+        var ex = Assert.Throws<ArgumentException>(() => AfmTrainer.Train(train, validation, Small()));
+
+        Assert.Contains("row 7", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("train", ex.ParamName);
+    }
+
+    [Fact]
+    public void Train_StoppingOnAucWithOneClassValidation_Throws()
+    {
+        var (train, validation) = InteractionTask(50, 10, seed: 11);
+        Array.Fill(validation.Labels, 1f);
+        var options = new TrainerOptions { EarlyStoppingMetric = EarlyStoppingMetric.Auc };
+
+        var ex = Assert.Throws<ArgumentException>(() => AfmTrainer.Train(train, validation, options));
+
+        Assert.Contains("only one class", ex.Message, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string, TrainerOptions> BadOptions() => new()
     {
         { "LearningRate", new TrainerOptions { LearningRate = 0 } },
