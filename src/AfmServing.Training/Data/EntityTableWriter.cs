@@ -7,7 +7,8 @@ namespace AfmServing.Training.Data;
 /// <summary>
 /// Derives per-entity attribute tables (e.g. Frappe item → cost) from raw rows, for the embedded feature store:
 /// CSV with an <c>id</c> column, the entity's key field itself and every other field sourced from that entity.
-/// A value seen with different attributes in different rows keeps its most frequent one (ties: ordinal first).
+/// A value seen with different attributes in different rows keeps its most frequent one (ties: ordinal first);
+/// with <c>positiveRowsOnly</c> only positive rows count (an entity seen only in negatives gets empty cells).
 /// </summary>
 public static class EntityTableWriter
 {
@@ -18,7 +19,7 @@ public static class EntityTableWriter
     /// whose key field (named like the entity) exists and has at least one attribute field.
     /// Returns entity → file name, for the manifest's EntityFiles.
     /// </summary>
-    public static Dictionary<string, string> Write(IReadOnlyList<FieldSpec> fields, IEnumerable<RawDataset> sources, string directory)
+    public static Dictionary<string, string> Write(IReadOnlyList<FieldSpec> fields, IEnumerable<RawDataset> sources, string directory, bool positiveRowsOnly = false)
     {
         ArgumentNullException.ThrowIfNull(fields);
         ArgumentNullException.ThrowIfNull(sources);
@@ -35,7 +36,7 @@ public static class EntityTableWriter
                     attributes.Add(f);
             if (attributes.Count == 0)
                 continue;
-            var table = Collect(datasets, key, attributes);
+            var table = Collect(datasets, key, attributes, positiveRowsOnly);
             string file = entity + "s.csv";
             WriteCsv(Path.Combine(directory, file), fields, key, attributes, table);
             written[entity] = file;
@@ -51,7 +52,7 @@ public static class EntityTableWriter
         return -1;
     }
 
-    private static SortedDictionary<string, Dictionary<string, int>[]> Collect(List<RawDataset> datasets, int key, List<int> attributes)
+    private static SortedDictionary<string, Dictionary<string, int>[]> Collect(List<RawDataset> datasets, int key, List<int> attributes, bool positiveRowsOnly)
     {
         var table = new SortedDictionary<string, Dictionary<string, int>[]>(new NaturalOrder());
         foreach (var data in datasets)
@@ -68,6 +69,8 @@ public static class EntityTableWriter
                         counts[a] = new Dictionary<string, int>(StringComparer.Ordinal);
                     table[id] = counts;
                 }
+                if (positiveRowsOnly && row.Label != 1f)
+                    continue;
                 for (int a = 0; a < attributes.Count; a++)
                 {
                     string? v = row.Values[attributes[a]];

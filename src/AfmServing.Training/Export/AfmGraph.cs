@@ -72,8 +72,9 @@ public static class AfmGraph
         g.Node("Mul", "e", ["rows", "x3"]);
 
         // Σ_i w_i·x_i : [N].
-        g.Node("ReduceSum", "e_sum", ["e", "axis_fields"], Int("keepdims", 0));
-        g.Node("Gather", "first_order", ["e_sum", "index_linear"], Int("axis", 1));
+        // Gather the one channel first: a ReduceSum over the middle axis of all k + 2 channels costs more.
+        g.Node("Gather", "wx", ["e", "index_linear"], Int("axis", 2));
+        g.Node("ReduceSum", "first_order", ["wx", "axis_fields"], Int("keepdims", 0));
 
         // Pair rows [p_ij | x_i·x_j | junk] : [N·P, k + 2] (the junk channel meets zero weights).
         g.Node("Gather", "e_left", ["e", "pair_left"], Int("axis", 1));

@@ -74,7 +74,7 @@ public static class TrainingPipeline
         {
             var sources = new List<RawDataset> { train, validation };
             if (test is not null) sources.Add(test);
-            manifest.EntityFiles = EntityTableWriter.Write(layout.Fields, sources, modelDir);
+            manifest.EntityFiles = EntityTableWriter.Write(layout.Fields, sources, modelDir, job.Schema.AttributesFromPositiveRows);
             foreach (var (entity, file) in manifest.EntityFiles)
                 observer.Stage($"wrote {entity} attributes to {Path.Combine(modelDir, file)}");
         }

@@ -1,4 +1,5 @@
 using AfmServing.Core.Features;
+using AfmServing.Core.Features.Conversion;
 using AfmServing.Core.Manifest;
 using AfmServing.TestSupport;
 using Microsoft.ML.OnnxRuntime;
@@ -37,22 +38,13 @@ public class TrainCommandTests
         using (var session = new InferenceSession(Path.Combine(modelDir, "model.onnx")))
             Assert.Equal(45, session.OutputMetadata["attention"].Dimensions[1]);
 
-        // items.csv: every item in the Frappe files with its most frequent cost (field 7; a few sampled
-        // negatives list an app with the other cost, so the majority value is the item's attribute).
-        var counts = new Dictionary<string, Dictionary<string, int>>();
-        foreach (var file in new[] { SharedData.FrappeValidation, SharedData.FrappeTest })
-            foreach (var line in File.ReadLines(file))
-            {
-                var tokens = line.Trim().Split(' ');
-                string item = tokens[2].Split(':')[0], cost = tokens[7].Split(':')[0];
-                var c = counts.TryGetValue(item, out var existing) ? existing : counts[item] = [];
-                c[cost] = c.GetValueOrDefault(cost) + 1;
-            }
-        var costs = counts.ToDictionary(kv => kv.Key, kv => kv.Value.OrderByDescending(x => x.Value).ThenBy(x => x.Key, StringComparer.Ordinal).First().Key);
-        Assert.Contains(counts.Values, c => c.Count > 1);
+        // items.csv = what `afm features export-frappe-items` derives from the same files (cost from positive rows).
+        string expectedPath = Path.Combine(dir.Path, "expected-items.csv");
+        FrappeItemExport.Export([SharedData.FrappeValidation, SharedData.FrappeTest], expectedPath);
+        Assert.Equal(File.ReadAllLines(expectedPath), File.ReadAllLines(Path.Combine(modelDir, "items.csv")));
         var items = EntityFileReader.Read(Path.Combine(modelDir, "items.csv")).ToList();
-        Assert.Equal(costs.Count, items.Count);
-        Assert.All(items, r => Assert.Equal(costs[r.Id], r.Features["cost"]));
+        Assert.Equal(4_082, items.Count);
+        Assert.Equal(2_535, items.Count(r => r.Features.ContainsKey("cost"))); // apps with a positive row
         Assert.All(items, r => Assert.Equal(r.Id, r.Features["item"]));
     }
 
