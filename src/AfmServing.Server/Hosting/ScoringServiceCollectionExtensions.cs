@@ -54,7 +54,7 @@ public static class ScoringServiceCollectionExtensions
             sp.GetRequiredService<ILogger<ScoringService>>()));
         services.AddHostedService<ModelLifecycleService>();
 
-        services.AddScoringTransport();
+        services.AddScoringTransport(configuration);
         services.AddScoringHealthChecks();
         services.AddScoringTelemetry(configuration);
         return services;

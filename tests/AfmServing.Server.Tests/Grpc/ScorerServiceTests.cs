@@ -116,7 +116,9 @@ public sealed class ScorerServiceTests(ScoringHostFixture fixture) : IClassFixtu
         foreach (var (order, response) in await Task.WhenAll(calls))
         {
             Assert.Equal(order, response.Scores.Select(s => s.ItemId));
-            Assert.Equal(order.Select(i => single[i]), response.Scores.Select(s => s.Probability));
+            // Batch composition may change the last float bits (different GEMM blocking), never more.
+            for (int i = 0; i < order.Length; i++)
+                Assert.Equal(single[order[i]], response.Scores[i].Probability, 5);
         }
     }
 

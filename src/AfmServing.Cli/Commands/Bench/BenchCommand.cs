@@ -77,7 +77,7 @@ public static class BenchCommand
             {
                 if (spec is { InProcess: true })
                 {
-                    string dir = parse.GetValue(modelDir)?.FullName ?? ModelDirectory.Resolve(a.ModelsRoot, string.IsNullOrEmpty(a.Model) ? DefaultModel : a.Model);
+                    string dir = parse.GetValue(modelDir)?.FullName ?? InProcess.ModelDirectory.Resolve(a.ModelsRoot, string.IsNullOrEmpty(a.Model) ? DefaultModel : a.Model);
                     var settings = new OnnxRunSettings(dir, a.DataFile, a.Candidates, spec.PositiveInt("threads") ?? 1, spec.PositiveInt("parallel") ?? Environment.ProcessorCount, a.Plan.Warmup, a.Plan.Duration);
                     await stderr.WriteLineAsync($"[B] in-process ONNX Runtime on {dir}, batch {settings.Batch}, {settings.Parallel} parallel × {settings.IntraOpThreads} intra-op threads").ConfigureAwait(false);
                     targetB = OnnxTarget.Open(settings);
