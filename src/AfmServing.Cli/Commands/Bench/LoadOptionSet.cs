@@ -35,12 +35,14 @@ internal sealed class LoadOptionSet
     {
         Description = "gRPC endpoint of a running service (ignored with --server)",
         DefaultValueFactory = _ => new Uri("http://127.0.0.1:8081"),
+        CustomParser = r => ParseUrl(r, "--grpc-url"),
     };
 
     public Option<Uri> HttpUrl { get; } = new("--http-url")
     {
         Description = "HTTP endpoint of a running service: REST and /metrics (ignored with --server)",
         DefaultValueFactory = _ => new Uri("http://127.0.0.1:8080"),
+        CustomParser = r => ParseUrl(r, "--http-url"),
     };
 
     public Option<string?> Server { get; } = new("--server")
@@ -144,6 +146,15 @@ internal sealed class LoadOptionSet
     {
         Description = "Name of this configuration in the table (A of a comparison)",
     };
+
+    private static Uri ParseUrl(ArgumentResult result, string name)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            return uri;
+        result.AddError($"{name}: '{text}' is not an http:// URL");
+        return new Uri("http://invalid");
+    }
 
     public void AddTo(Command command)
     {
