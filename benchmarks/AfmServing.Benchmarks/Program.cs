@@ -4,5 +4,6 @@ if (args.Length > 0 && args[0] == "feature-store-fetch")
     return await AfmServing.Benchmarks.FeatureStore.FeatureStoreFetch.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "training-throughput")
     return AfmServing.Benchmarks.TrainingThroughput.Run(args[1..]);
-BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Not typeof(Program): the referenced server exports a Program class of its own.
+BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(AfmServing.Benchmarks.HotPath.FrappeShapes).Assembly).Run(args);
 return 0;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AfmServing.Cli.Commands;
+using AfmServing.Cli.Commands.Bench;
 
 namespace AfmServing.Cli;
 
@@ -8,10 +9,12 @@ public static class AfmCli
 {
     public static RootCommand Build()
     {
-        var root = new RootCommand("afm: train, export and evaluate Attentional Factorization Machines for AfmServing");
+        var root = new RootCommand("afm: train, evaluate, load features, score and benchmark Attentional Factorization Machines for AfmServing");
         root.Add(TrainCommand.Create());
         root.Add(EvaluateCommand.Create());
         root.Add(FeaturesCommand.Create());
+        root.Add(ScoreCommand.Create());
+        root.Add(BenchCommand.Create());
         return root;
     }
 

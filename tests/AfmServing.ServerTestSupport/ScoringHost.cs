@@ -28,9 +28,16 @@ public sealed class ScoringHost : IAsyncDisposable
     public GrpcChannel Channel => _channel!;
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<ScoringHost> StartAsync(string modelsRoot, IDictionary<string, string?>? settings = null, string defaultModel = "test-afm")
+    /// <param name="modelsRoot">Models:Root.</param>
+    /// <param name="settings">Configuration that overrides the server's appsettings.json and the test defaults.</param>
+    /// <param name="defaultModel">Models:Default.</param>
+    /// <param name="configure">Runs after the service is registered, e.g. to add a logger provider that records.</param>
+    public static async Task<ScoringHost> StartAsync(
+        string modelsRoot, IDictionary<string, string?>? settings = null, string defaultModel = "test-afm", Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        // The server's appsettings.json (copied beside the test binaries) applies, so limits such as
+        // Kestrel:Limits:MaxRequestBodySize are the production ones whatever the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing", ContentRootPath = AppContext.BaseDirectory });
         // Port 0 would leave no way to tell the two endpoints apart in the address list.
         int httpPort = FreePort(), grpcPort = FreePort();
         var config = new Dictionary<string, string?>
@@ -52,6 +59,7 @@ public sealed class ScoringHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddScoring(builder.Configuration);
+        configure?.Invoke(builder);
         var app = builder.Build();
         app.MapScoringApi();
         var host = new ScoringHost(app);

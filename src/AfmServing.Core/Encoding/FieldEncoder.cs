@@ -15,6 +15,9 @@ public sealed class FieldEncoder
     private readonly int _buckets;
     private readonly NumericTransform? _numeric;
 
+    /// <summary>2^53: integers below it are exact in a double (a JSON number).</summary>
+    private const double MaxExactInteger = 9.007199254740992E15;
+
     public FieldEncoder(FieldSpec spec, int index)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -61,6 +64,9 @@ public sealed class FieldEncoder
         switch (value.Kind)
         {
             case FeatureValueKind.Missing:
+            // An empty string or list is missing, as an empty cell is in training data (TryEncodeText): encoding it
+            // as a category here would score a value the model never saw for rows it was trained on as missing.
+            case FeatureValueKind.Text when value.Text!.Length == 0:
                 id = MissingId;
                 x = 0f;
                 return true;
@@ -69,7 +75,7 @@ public sealed class FieldEncoder
             case FeatureValueKind.Number:
                 // Integral ids sent as JSON numbers are common; accept them in invariant form.
                 double d = value.Number;
-                if (double.IsFinite(d) && Math.Floor(d) == d && Math.Abs(d) < 9.007199254740992E15)
+                if (double.IsFinite(d) && Math.Floor(d) == d && Math.Abs(d) < MaxExactInteger)
                 {
                     Span<char> buffer = stackalloc char[24];
                     ((long)d).TryFormat(buffer, out int written, default, CultureInfo.InvariantCulture);
@@ -77,13 +83,19 @@ public sealed class FieldEncoder
                     x = 1f;
                     return true;
                 }
+                // JSON numbers are doubles: a 20-digit id (Avazu's) arrives rounded, so it would silently become another id.
+                if (double.IsFinite(d) && Math.Floor(d) == d)
+                    return Fail("expected a string (categorical), got an integer beyond 2^53 that a JSON number cannot hold exactly; send ids as strings", out id, out x, out error);
                 return Fail("expected a string (categorical), got a non-integral number", out id, out x, out error);
             case FeatureValueKind.Text when !IsNumeric:
                 id = EncodeCategorical(value.Text);
                 x = 1f;
                 return true;
             case FeatureValueKind.List when !IsNumeric && Spec.MultiValued:
-                id = EncodeCategorical(Canonicalise(value.List!));
+                string canonical = Canonicalise(value.List!);
+                if (canonical.Length == 0)
+                    return TryEncode(FeatureValue.Missing, out id, out x, out error);
+                id = EncodeCategorical(canonical);
                 x = 1f;
                 return true;
             case FeatureValueKind.List when !IsNumeric:

@@ -1,5 +1,6 @@
 using AfmServing.Server.Grpc;
 using AfmServing.Server.Health;
+using AfmServing.Server.Rest;
 
 namespace AfmServing.Server.Hosting;
 
@@ -9,6 +10,9 @@ public static class ScoringEndpointExtensions
     public static WebApplication MapScoringApi(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseWhen(
+            static context => context.Request.Path.Equals(ScoreRequestGuard.Path, StringComparison.Ordinal),
+            static branch => branch.UseMiddleware<ScoreRequestGuard>());
         app.MapGrpcService<ScorerService>();
         app.MapGrpcReflectionService();
         app.MapScoringHealth();
