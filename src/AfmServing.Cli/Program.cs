@@ -1,10 +1,3 @@
-using System.CommandLine;
-using AfmServing.Cli.Commands;
+using AfmServing.Cli;
 
-// Temporary root until the `afm` root command (branch export) is merged: the integrator adds
-// FeaturesCommand.Create() to that root in one line and drops this file's version.
-var root = new RootCommand("afm: train, evaluate and serve Attentional Factorization Machine CTR models")
-{
-    FeaturesCommand.Create(),
-};
-return await root.Parse(args).InvokeAsync();
+return await AfmCli.InvokeAsync(args, Console.Out, Console.Error);

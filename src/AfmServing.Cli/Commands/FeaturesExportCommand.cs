@@ -47,7 +47,7 @@ public static class FeaturesExportCommand
         };
         var outDir = new Option<DirectoryInfo>("--out-dir")
         {
-            Description = "Folder for users.csv (id,user,age,gender,occupation,zip3) and items.csv (id,item,year,genres)",
+            Description = "Folder for users.csv (id,user,age,gender,occupation,zip_prefix) and items.csv (id,item,year,genres)",
             DefaultValueFactory = _ => new DirectoryInfo("."),
         };
         var command = new Command("export-movielens", "Write MovieLens-100K user and item entity files")

@@ -99,7 +99,7 @@ public sealed partial class ModelRegistry : IAsyncDisposable
     }
 
     /// <summary>The version directory that sorts highest: numerically when both names are integers, else ordinally.</summary>
-    internal static string? HighestVersion(string modelDir)
+    public static string? HighestVersion(string modelDir)
     {
         string? best = null;
         foreach (var dir in Directory.EnumerateDirectories(modelDir))
@@ -114,7 +114,7 @@ public sealed partial class ModelRegistry : IAsyncDisposable
         return best;
     }
 
-    internal static int CompareVersions(string a, string b)
+    public static int CompareVersions(string a, string b)
     {
         if (long.TryParse(a, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long x)
             && long.TryParse(b, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long y))

@@ -15,7 +15,7 @@ internal sealed partial class ScorerService(ScoringService scoring, ILogger<Scor
     {
         try
         {
-            var query = ToQuery(request, context);
+            var query = ToQuery(request, context.Deadline);
             var result = await scoring.ScoreAsync(query, context.CancellationToken).ConfigureAwait(false);
             return ToResponse(result, request.RequestId);
         }
@@ -31,7 +31,8 @@ internal sealed partial class ScorerService(ScoringService scoring, ILogger<Scor
         }
     }
 
-    private static ScoreQuery ToQuery(ScoreRequest request, ServerCallContext context)
+    /// <summary>The transport-neutral query; <paramref name="deadline"/> is the call's (DateTime.MaxValue = none). Internal for the hot-path benchmarks.</summary>
+    internal static ScoreQuery ToQuery(ScoreRequest request, DateTime deadline)
     {
         var candidates = new CandidateQuery[request.Candidates.Count];
         for (int i = 0; i < candidates.Length; i++)
@@ -40,16 +41,15 @@ internal sealed partial class ScorerService(ScoringService scoring, ILogger<Scor
             candidates[i] = new CandidateQuery
             {
                 ItemId = c.ItemId,
-                Features = ProtoFeatureMapper.Map(c.Features, $"candidates[{i}].features"),
+                Features = ProtoFeatureMapper.Map(c.Features, i),
             };
         }
-        var deadline = context.Deadline;
         return new ScoreQuery
         {
             Model = request.Model,
             RequestId = request.RequestId,
             UserId = request.UserId,
-            Context = ProtoFeatureMapper.Map(request.Context, "context"),
+            Context = ProtoFeatureMapper.Map(request.Context, -1),
             Candidates = candidates,
             Explain = request.Explain,
             Deadline = deadline == DateTime.MaxValue ? null : new DateTimeOffset(DateTime.SpecifyKind(deadline, DateTimeKind.Utc)),

@@ -17,6 +17,7 @@ public static class ScoringEndpointExtensions
         app.MapGrpcReflectionService();
         app.MapScoringHealth();
         app.MapPrometheusScrapingEndpoint("/metrics");
+        app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
         return app;
     }
 }

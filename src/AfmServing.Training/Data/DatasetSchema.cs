@@ -18,6 +18,13 @@ public sealed class DatasetSchema
     /// <summary>Cell separator: <c>,</c>, <c>\t</c>, <c>|</c> … (one character).</summary>
     public string Separator { get; set; } = ",";
 
+    /// <summary>
+    /// Entity attribute tables (items.csv …) take attribute values from positive rows only: for data whose
+    /// negatives were sampled by pairing a logged context with another entity (Frappe), the negatives carry
+    /// the logged entity's attributes, not the sampled one's.
+    /// </summary>
+    public bool AttributesFromPositiveRows { get; set; }
+
     /// <summary>Model fields in graph column order.</summary>
     public List<FieldSchema> Fields { get; set; } = [];
 

@@ -26,7 +26,7 @@ public static class DelimitedReader
         int labelIndex = IndexOf(path, columns, schema.LabelColumn, "label column");
         var fieldIndex = new int[schema.Fields.Count];
         for (int f = 0; f < fieldIndex.Length; f++)
-            fieldIndex[f] = IndexOf(path, columns, schema.Fields[f].ColumnName, $"column for field '{schema.Fields[f].Name}'");
+            fieldIndex[f] = IndexOf(path, columns, schema.Fields[f].ColumnName, $"column for field '{schema.Fields[f].Name}':");
 
         var names = schema.Fields.ConvertAll(f => f.Name);
         var rows = new List<RawRow>();

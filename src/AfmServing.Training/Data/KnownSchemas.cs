@@ -21,6 +21,7 @@ public static class KnownSchemas
     /// <summary>Frappe libFM: 10 categorical fields; the app (item) and its cost come from the item entity.</summary>
     public static DatasetSchema Frappe(int minCount = 1) => new()
     {
+        AttributesFromPositiveRows = true,
         Fields = LibFmReader.FrappeFields.Select(name => new FieldSchema
         {
             Name = name,

@@ -5,7 +5,7 @@ namespace AfmServing.Core.Tests.Features;
 
 public sealed class InMemoryFeatureStoreTests : IDisposable
 {
-    private static readonly string[] UserFields = ["age", "gender", "occupation", "zip3"];
+    private static readonly string[] UserFields = ["age", "gender", "occupation", "zip_prefix"];
     private static readonly string[] ItemFields = ["year", "genres"];
     private readonly string _dir = Directory.CreateTempSubdirectory("afm-model-").FullName;
 

@@ -116,9 +116,9 @@ public sealed class ScorerServiceTests(ScoringHostFixture fixture) : IClassFixtu
         foreach (var (order, response) in await Task.WhenAll(calls))
         {
             Assert.Equal(order, response.Scores.Select(s => s.ItemId));
-            // A row's float result may differ in the last bit with the size of the batch it ran in (the GEMM kernel
-            // ONNX Runtime picks depends on it), so rows are compared to their single-row scores within 1e-6.
-            Assert.Equal(order.Select(i => single[i]), response.Scores.Select(s => s.Probability), (a, b) => Math.Abs(a - b) <= 1e-6f);
+            // Batch composition may change the last float bits (different GEMM blocking), never more.
+            for (int i = 0; i < order.Length; i++)
+                Assert.Equal(single[order[i]], response.Scores[i].Probability, 5);
         }
     }
 

@@ -60,7 +60,7 @@ public class DelimitedReaderTests
 
     [Theory]
     [InlineData("label,a,b\n1,x\n", 2, "2 cells, the header has 3")]
-    [InlineData("label,a\n1,x\n", 1, "header has no column for field 'b' 'b'")]
+    [InlineData("label,a\n1,x\n", 1, "header has no column for field 'b': 'b'")]
     [InlineData("a,b\n1,x\n", 1, "header has no label column 'label'")]
     [InlineData("label,a,b\n1,x,y\nclick,x,y\n", 3, "label 'click' in column 'label' is not a number")]
     [InlineData("label,a,b\n,x,y\n", 2, "label column 'label' is empty")]

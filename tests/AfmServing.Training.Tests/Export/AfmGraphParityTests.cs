@@ -75,10 +75,30 @@ public class AfmGraphParityTests
         AssertMatchesReference(m, test, outputs);
     }
 
-    [Fact]
-    public void Build_Graph_DeclaresOpset17AndNoUnusedInitializers()
+    [Theory]
+    [InlineData(true, 31)]
+    [InlineData(false, 32)]
+    public void Run_RandomModel_MatchesTrainerPredict(bool attention, int seed)
     {
-        var model = AfmGraph.Build(RandomAfm.Parameters(20, 4, 4, 3, attention: true, seed: 1));
+        var m = RandomAfm.Parameters(6 * 7, 6, 8, 5, attention, seed);
+        var data = RandomAfm.Rows(300, 6, 7, seed + 1);
+        var attentionOut = new float[data.Rows * m.PairCount];
+
+        var predicted = AfmModel.Predict(m, data, attentionOut);
+        var outputs = RunOnnx(m, data);
+
+        for (int r = 0; r < data.Rows; r++)
+            Assert.Equal(predicted[r], outputs.Probabilities[r], Tolerance);
+        for (int i = 0; i < attentionOut.Length; i++)
+            Assert.Equal(attentionOut[i], outputs.Attention[i], Tolerance);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Build_Graph_DeclaresOpset17AndNoUnusedInitializers(bool attention)
+    {
+        var model = AfmGraph.Build(RandomAfm.Parameters(20, 4, 4, 3, attention, seed: 1));
 
         Assert.Equal(OnnxContract.Opset, model.OpsetImport.Single(o => o.Domain == "").Version);
         var used = model.Graph.Node.SelectMany(n => n.Input).ToHashSet();

@@ -6,7 +6,7 @@ public sealed record MovieLensExportSummary(int Users, int Items, string UsersFi
 
 /// <summary>
 /// Turns MovieLens-100K <c>u.user</c> and <c>u.item</c> into entity files:
-/// <c>users.csv</c> = <c>id,user,age,gender,occupation,zip3</c> (zip3 = first 3 characters of the zip code) and
+/// <c>users.csv</c> = <c>id,user,age,gender,occupation,zip_prefix</c> (zip_prefix = first 3 characters of the zip code) and
 /// <c>items.csv</c> = <c>id,item,year,genres</c> (year of the release date; genres = the flagged genre names of
 /// <c>u.genre</c>, sorted and joined with '|', the canonical multi-valued form). The entity's own id is repeated
 /// as a feature (<c>user</c>/<c>item</c>) so a model can embed it, as in <c>HSET afm:item:1234 item 1234 ...</c>.
@@ -32,7 +32,7 @@ public static class MovieLensEntityExport
     public static int ExportUsers(string uUser, string outCsv)
     {
         using var writer = new StreamWriter(outCsv);
-        CsvCells.WriteRow(writer, "id", "user", "age", "gender", "occupation", "zip3");
+        CsvCells.WriteRow(writer, "id", "user", "age", "gender", "occupation", "zip_prefix");
         int count = 0;
         long line = 0;
         foreach (var text in File.ReadLines(uUser, Latin1))

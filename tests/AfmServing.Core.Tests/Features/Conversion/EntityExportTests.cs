@@ -20,8 +20,8 @@ public sealed class EntityExportTests : IDisposable
         Assert.Equal((943, 1682), (summary.Users, summary.Items));
         Assert.Equal((943, 1682), (users.Count, items.Count));
         // u.user: 1|24|M|technician|85711 and 74|39|M|scientist|T8H1N (a Canadian postcode)
-        Assert.Equal(new Dictionary<string, string> { ["user"] = "1", ["age"] = "24", ["gender"] = "M", ["occupation"] = "technician", ["zip3"] = "857" }, users["1"]);
-        Assert.Equal("T8H", users["74"]["zip3"]);
+        Assert.Equal(new Dictionary<string, string> { ["user"] = "1", ["age"] = "24", ["gender"] = "M", ["occupation"] = "technician", ["zip_prefix"] = "857" }, users["1"]);
+        Assert.Equal("T8H", users["74"]["zip_prefix"]);
         // u.item 1: Toy Story, 01-Jan-1995, Animation Children's Comedy
         Assert.Equal(new Dictionary<string, string> { ["item"] = "1", ["year"] = "1995", ["genres"] = "Animation|Children's|Comedy" }, items["1"]);
         // u.item 267 has no release date: year missing, not "".

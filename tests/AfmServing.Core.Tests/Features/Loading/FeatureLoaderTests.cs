@@ -44,7 +44,7 @@ public sealed class FeatureLoaderTests(RedisServerFixture redis) : IClassFixture
         Assert.Empty(result.Errors);
         // u.user: 943|22|M|student|77841
         Assert.Equal(
-            new Dictionary<string, string> { ["user"] = "943", ["age"] = "22", ["gender"] = "M", ["occupation"] = "student", ["zip3"] = "778" },
+            new Dictionary<string, string> { ["user"] = "943", ["age"] = "22", ["gender"] = "M", ["occupation"] = "student", ["zip_prefix"] = "778" },
             Hash(db, _prefix + "user:943"));
         Assert.Null(await db.KeyTimeToLiveAsync(_prefix + "user:1"));
     }
@@ -52,8 +52,8 @@ public sealed class FeatureLoaderTests(RedisServerFixture redis) : IClassFixture
     [Fact]
     public async Task LoadAsync_RunTwiceWithAFeatureDropped_LeavesExactlyTheNewFileContent()
     {
-        string v1 = WriteFile("v1.csv", "id,age,zip3\n1,24,857\n2,53,940\n");
-        string v2 = WriteFile("v2.csv", "id,age,zip3\n1,25,\n2,53,940\n");
+        string v1 = WriteFile("v1.csv", "id,age,zip_prefix\n1,24,857\n2,53,940\n");
+        string v2 = WriteFile("v2.csv", "id,age,zip_prefix\n1,25,\n2,53,940\n");
         var request = new FeatureLoadRequest { Path = v1, Entity = "user", KeyPrefix = _prefix };
 
         var (first, db) = await LoadAsync(request);
@@ -62,9 +62,9 @@ public sealed class FeatureLoaderTests(RedisServerFixture redis) : IClassFixture
         var (second, _) = await LoadAsync(request with { Path = v2 });
 
         Assert.Equal((2L, 2L, 2L), (first.Rows, again.Rows, second.Rows));
-        Assert.Equal(new Dictionary<string, string> { ["age"] = "24", ["zip3"] = "857" }, afterRerun);
+        Assert.Equal(new Dictionary<string, string> { ["age"] = "24", ["zip_prefix"] = "857" }, afterRerun);
         Assert.Equal(new Dictionary<string, string> { ["age"] = "25" }, Hash(db, _prefix + "user:1"));
-        Assert.Equal(new Dictionary<string, string> { ["age"] = "53", ["zip3"] = "940" }, Hash(db, _prefix + "user:2"));
+        Assert.Equal(new Dictionary<string, string> { ["age"] = "53", ["zip_prefix"] = "940" }, Hash(db, _prefix + "user:2"));
     }
 
     [Fact]

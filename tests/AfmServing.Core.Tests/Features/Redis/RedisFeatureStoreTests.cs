@@ -10,7 +10,7 @@ namespace AfmServing.Core.Tests.Features.Redis;
 /// <summary>Lookups against a healthy real redis-server shared by the class (each test uses its own key prefix).</summary>
 public sealed class RedisFeatureStoreTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
-    private static readonly string[] UserFields = ["user", "age", "gender", "occupation", "zip3"];
+    private static readonly string[] UserFields = ["user", "age", "gender", "occupation", "zip_prefix"];
     private static readonly string[] ItemFields = ["item", "year", "genres"];
 
     // Generous budget: these tests check answers, not speed, and must not flake on a busy CI machine.

@@ -1,0 +1,7 @@
+namespace AfmServing.Training.Optimization;
+
+public enum OptimizerKind
+{
+    Adam,
+    Adagrad,
+}
