@@ -125,6 +125,7 @@ public sealed class ServiceTarget : IBenchTarget
         {
             Latency = recorder.Histogram,
             Successes = recorder.Successes,
+            Degraded = recorder.Degraded,
             Errors = recorder.Errors,
             WindowSeconds = outcome.WindowSeconds,
             RowsPerSuccess = Settings.Candidates,
@@ -158,6 +159,7 @@ public sealed class ServiceTarget : IBenchTarget
             WindowSeconds = Math.Round(window, 3),
             Requests = measurement.Successes + measurement.ErrorCount,
             Successes = measurement.Successes,
+            Degraded = measurement.Degraded,
             RequestsPerSecond = Math.Round(measurement.SuccessesPerSecond, 1),
             CandidatesPerSecond = Math.Round(measurement.SuccessesPerSecond * Settings.Candidates, 1),
             Latency = LatencySummary.FromMicros(measurement.Latency),
@@ -180,11 +182,11 @@ public sealed class ServiceTarget : IBenchTarget
     private static IScoreClient CreateClient(LoadSettings settings, FrappeWorkload workload, Uri grpcUrl, Uri httpUrl)
     {
         if (settings.Protocol == "grpc")
-            return new GrpcScoreClient(grpcUrl, workload.Requests, settings.Connections, settings.Timeout);
+            return new GrpcScoreClient(grpcUrl, workload.Requests, settings.Connections, settings.Deadline);
         var candidates = new int[workload.Requests.Count];
         for (int i = 0; i < candidates.Length; i++)
             candidates[i] = workload.Requests[i].Candidates.Count;
-        return new RestScoreClient(httpUrl, workload.JsonBodies(), candidates, settings.Timeout);
+        return new RestScoreClient(httpUrl, workload.JsonBodies(), candidates, settings.Deadline);
     }
 
     private static string Progress(string label, LatencyRecorder recorder, long windowStart, long stop, LoadPlan plan)
