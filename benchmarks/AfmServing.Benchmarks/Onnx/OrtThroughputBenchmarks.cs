@@ -1,3 +1,5 @@
+using AfmServing.Core.Manifest;
+using AfmServing.Training.Data;
 using AfmServing.Training.Evaluation;
 using AfmServing.Training.Export;
 using AfmServing.Training.Model;
@@ -11,14 +13,14 @@ namespace AfmServing.Benchmarks.Onnx;
 /// <summary>
 /// ONNX Runtime CPU throughput of the exported Frappe graph, 2 intra-op threads, one Run per batch over
 /// pre-allocated input and output tensors (what the server's micro-batcher does). Rows/s = Batch / Mean.
-/// The model is <c>models/frappe-afm/1/model.onnx</c>, or AFM_BENCH_MODEL; without either, a random
-/// Frappe-shaped AFM (F = 10, table 5,393, k = t = AFM_BENCH_K, default the trainer's default k).
+/// Model: <c>models/frappe-afm/1</c> (or the directory in AFM_BENCH_MODEL), fed the first Batch rows of
+/// <c>frappe.test.libfm</c> encoded with its manifest. Without a model: a random Frappe-shaped AFM
+/// (F = 10, the trainer's default k and t) on random ids.
 /// </summary>
 [MemoryDiagnoser]
 public class OrtThroughputBenchmarks
 {
     private const int Fields = 10;
-    private const int FrappeTableSize = 5_393;
 
     private InferenceSession _session = null!;
     private RunOptions _runOptions = null!;
@@ -37,24 +39,16 @@ public class OrtThroughputBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var options = OnnxModelRunner.CreateOptions(intraOpThreads: 2);
-        options.AddSessionConfigEntry("session.intra_op.allow_spinning", Spinning ? "1" : "0");
-        string? path = Environment.GetEnvironmentVariable("AFM_BENCH_MODEL");
-        path ??= FindRepoFile(Path.Combine("models", "frappe-afm", "1", "model.onnx"));
-        bool exported = path is not null && File.Exists(path);
-        _session = exported ? new InferenceSession(path!, options) : new InferenceSession(RandomFrappeModel(), options);
-        Console.WriteLine($"// model: {(exported ? path : "random Frappe-shaped AFM")}");
+        using var options = OnnxModelRunner.CreateOptions(intraOpThreads: 2, allowSpinning: Spinning);
+        string? dir = Environment.GetEnvironmentVariable("AFM_BENCH_MODEL") ?? FindUp(Path.Combine("models", "frappe-afm", "1"));
+        bool exported = dir is not null && File.Exists(Path.Combine(dir, OnnxContract.ModelFile));
+        var (ids, values) = exported ? FrappeRows(dir!) : RandomRows();
+        _session = exported
+            ? new InferenceSession(Path.Combine(dir!, OnnxContract.ModelFile), options)
+            : new InferenceSession(RandomFrappeModel(), options);
+        Console.WriteLine($"// model: {(exported ? dir : "random Frappe-shaped AFM")}");
         _runOptions = new RunOptions();
 
-        var rng = new Random(1);
-        var ids = new long[Batch * Fields];
-        var values = new float[Batch * Fields];
-        // Frappe-like rows: every field present, one id per field's range.
-        for (int i = 0; i < ids.Length; i++)
-        {
-            ids[i] = (i % Fields) * (FrappeTableSize / Fields) + rng.Next(FrappeTableSize / Fields);
-            values[i] = 1f;
-        }
         int pairs = Fields * (Fields - 1) / 2;
         long[] shape = [Batch, Fields];
         _inputs =
@@ -84,10 +78,38 @@ public class OrtThroughputBenchmarks
         _session.Dispose();
     }
 
+    /// <summary>The first Batch rows of frappe.test.libfm encoded with the model's manifest (random rows without the data).</summary>
+    private (long[] Ids, float[] Values) FrappeRows(string dir)
+    {
+        var manifest = ManifestJson.Read(Path.Combine(dir, OnnxContract.ManifestFile));
+        string? test = Environment.GetEnvironmentVariable("AFM_SHARED_DATA") is { Length: > 0 } shared
+            ? Path.Combine(shared, "frappe", "frappe.test.libfm")
+            : FindUp(Path.Combine("..", "shared", "data", "frappe", "frappe.test.libfm"));
+        if (test is null || !File.Exists(test))
+            return RandomRows(manifest);
+        var encoded = DatasetEncoder.Encode(manifest.Fields, LibFmReader.Read(test)).Slice(0, Batch);
+        return (encoded.Ids, encoded.Values);
+    }
+
+    private (long[] Ids, float[] Values) RandomRows(ModelManifest? manifest = null)
+    {
+        var rng = new Random(1);
+        var ids = new long[Batch * Fields];
+        var values = new float[Batch * Fields];
+        int perField = 500;
+        for (int i = 0; i < ids.Length; i++)
+        {
+            int f = i % Fields;
+            ids[i] = manifest is null ? f * perField + rng.Next(perField) : manifest.Fields[f].Offset + rng.Next(manifest.Fields[f].Size);
+            values[i] = 1f;
+        }
+        return (ids, values);
+    }
+
     private static byte[] RandomFrappeModel()
     {
-        int k = int.TryParse(Environment.GetEnvironmentVariable("AFM_BENCH_K"), out int parsed) ? parsed : new TrainerOptions().EmbeddingSize;
-        var m = new AfmParameters(FrappeTableSize, Fields, k, k, useAttention: true);
+        var defaults = new TrainerOptions();
+        var m = new AfmParameters(Fields * 500, Fields, defaults.EmbeddingSize, defaults.AttentionSize, useAttention: true);
         var rng = new Random(7);
         foreach (var (_, group) in m.Groups)
             for (int i = 0; i < group.Length; i++)
@@ -95,12 +117,13 @@ public class OrtThroughputBenchmarks
         return AfmGraph.Build(m).ToByteArray();
     }
 
-    private static string? FindRepoFile(string relative)
+    /// <summary>A path relative to the repository root (the folder holding AfmServing.sln), or null.</summary>
+    private static string? FindUp(string relative)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "AfmServing.sln")))
-                return Path.Combine(dir.FullName, relative);
+                return Path.GetFullPath(Path.Combine(dir.FullName, relative));
         }
         return null;
     }

@@ -13,6 +13,9 @@ namespace AfmServing.Server.Hosting;
 /// <summary>Registers everything the scoring service needs; Program.cs only calls this and <see cref="ScoringEndpointExtensions.MapScoringApi"/>.</summary>
 public static class ScoringServiceCollectionExtensions
 {
+    /// <summary>How long shutdown waits for in-flight requests (HostOptions.ShutdownTimeout).</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(25);
+
     public static IServiceCollection AddScoring(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -53,6 +56,12 @@ public static class ScoringServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ScoringService>>()));
         services.AddHostedService<ModelLifecycleService>();
+        // SIGTERM: Kestrel stops accepting and drains in-flight requests for at most this long, then hosted services
+        // stop and the container disposes the registry (models retire once their last run ends). 25 s fits the 30 s
+        // Kubernetes default grace period; the chart allows 45 s, 10 of them spent in preStop. The host's own
+        // "shutdownTimeoutSeconds" setting still wins when it is given.
+        if (configuration["shutdownTimeoutSeconds"] is null)
+            services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
 
         services.AddScoringTransport(configuration);
         services.AddScoringHealthChecks();

@@ -14,6 +14,7 @@ namespace AfmServing.Server.Rest;
 internal static class ScoreJsonShape
 {
     private const int MaxShownName = 64;
+    private const int MaxShownJsonError = 300;
 
     private static readonly ConcurrentDictionary<MessageDescriptor, FieldLookup> Lookups = new();
 
@@ -37,7 +38,8 @@ internal static class ScoreJsonShape
         }
         catch (JsonException e)
         {
-            return "invalid JSON: " + e.Message;
+            // The reader quotes what it found, which for a broken literal can be the rest of the body.
+            return "invalid JSON: " + (e.Message.Length <= MaxShownJsonError ? e.Message : string.Concat(e.Message.AsSpan(0, MaxShownJsonError), "…"));
         }
     }
 

@@ -1,16 +1,17 @@
 using System.Buffers;
 using System.Text;
 using AfmServing.Api.V1;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
 namespace AfmServing.Server.Rest;
 
 /// <summary>
 /// Reads a <c>POST /v1/score</c> JSON body before JSON transcoding does, to give REST clients what transcoding
-/// does not: 413 for a body over Kestrel's MaxRequestBodySize (the gRPC endpoints lift Kestrel's limit, as gRPC
-/// enforces its own message size, which JSON bodies escape), 400 naming the charset for an unknown one
-/// (transcoding answers 500), and 400 naming the field for unknown, repeated or mistyped properties
-/// (<see cref="ScoreJsonShape"/>). The body is then handed on from a pooled buffer, in UTF-8.
+/// does not: 413 for a body over Kestrel's MaxRequestBodySize (transcoding catches Kestrel's 413 with every other
+/// read error and answers 400), 400 naming the charset for an unknown one (transcoding answers 500), and 400
+/// naming the field for unknown, repeated or mistyped properties (<see cref="ScoreJsonShape"/>). The body is then
+/// handed on from a pooled buffer, in UTF-8.
 /// </summary>
 internal sealed class ScoreRequestGuard(RequestDelegate next, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions> kestrel)
 {
@@ -18,6 +19,8 @@ internal sealed class ScoreRequestGuard(RequestDelegate next, Microsoft.Extensio
 
     /// <summary>Used when Kestrel sets no limit: Kestrel's own default.</summary>
     private const long FallbackLimit = 30_000_000;
+
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -43,9 +46,13 @@ internal sealed class ScoreRequestGuard(RequestDelegate next, Microsoft.Extensio
         }
 
         long limit = kestrel.Value.Limits.MaxRequestBodySize ?? FallbackLimit;
+        // The guard counts bytes itself, so that it can read past the limit to drain an oversized body: an HTTP/1.1
+        // client still sending when the connection closes sees a broken pipe, never the 413.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
+            sizeLimit.MaxRequestBodySize = null;
         if (request.ContentLength > limit)
         {
-            await WriteTooLargeAsync(context, limit).ConfigureAwait(false);
+            await RejectTooLargeAsync(context, limit, request.ContentLength.Value).ConfigureAwait(false);
             return;
         }
         byte[]? buffer = null;
@@ -58,18 +65,19 @@ internal sealed class ScoreRequestGuard(RequestDelegate next, Microsoft.Extensio
             }
             catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
-                // Kestrel's own count of a chunked body crossed the limit.
-                await WriteTooLargeAsync(context, limit).ConfigureAwait(false);
+                // Kestrel's own limit, where it could not be lifted.
+                await WriteTooLargeAsync(context, limit, drained: false).ConfigureAwait(false);
                 return;
             }
-            catch (IOException) when (context.RequestAborted.IsCancellationRequested)
+            catch (Exception e) when (e is IOException or OperationCanceledException && context.RequestAborted.IsCancellationRequested)
             {
+                // The client went away mid-body: nobody is left to answer.
                 return;
             }
             if (length > limit)
             {
                 // A chunked body crossed the limit while being read.
-                await WriteTooLargeAsync(context, limit).ConfigureAwait(false);
+                await RejectTooLargeAsync(context, limit, null).ConfigureAwait(false);
                 return;
             }
 
@@ -136,9 +144,46 @@ internal sealed class ScoreRequestGuard(RequestDelegate next, Microsoft.Extensio
         }
     }
 
-    private static Task WriteTooLargeAsync(HttpContext context, long limit) =>
+    /// <summary>
+    /// Reads and drops the rest of an oversized body, up to as much again as the limit within a few seconds, so
+    /// the client finishes sending and reads the 413; a body beyond that gets the 413 and a closed connection.
+    /// </summary>
+    private static async Task RejectTooLargeAsync(HttpContext context, long limit, long? contentLength)
+    {
+        bool drained = false;
+        if (contentLength is null || contentLength <= 2 * limit)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            timeout.CancelAfter(DrainTimeout);
+            var scratch = ArrayPool<byte>.Shared.Rent(64 * 1024);
+            try
+            {
+                long left = limit;
+                int read;
+                while (left > 0 && (read = await context.Request.Body.ReadAsync(scratch, timeout.Token).ConfigureAwait(false)) > 0)
+                    left -= read;
+                drained = left > 0;
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException)
+            {
+                if (context.RequestAborted.IsCancellationRequested)
+                    return;
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(scratch);
+            }
+        }
+        await WriteTooLargeAsync(context, limit, drained).ConfigureAwait(false);
+    }
+
+    private static Task WriteTooLargeAsync(HttpContext context, long limit, bool drained)
+    {
+        if (!drained)
+            context.Response.Headers.Connection = "close";
         // RESOURCE_EXHAUSTED, as gRPC answers a message over its size limit.
-        WriteErrorAsync(context, StatusCodes.Status413PayloadTooLarge, 8, $"the request body exceeds the limit of {limit} bytes");
+        return WriteErrorAsync(context, StatusCodes.Status413PayloadTooLarge, 8, $"the request body exceeds the limit of {limit} bytes");
+    }
 
     /// <summary>The google.rpc.Status JSON shape that JSON transcoding uses for its own errors.</summary>
     private static async Task WriteErrorAsync(HttpContext context, int status, int code, string message)
@@ -146,8 +191,6 @@ internal sealed class ScoreRequestGuard(RequestDelegate next, Microsoft.Extensio
         var response = context.Response;
         response.StatusCode = status;
         response.ContentType = "application/json; charset=utf-8";
-        if (status == StatusCodes.Status413PayloadTooLarge)
-            response.Headers.Connection = "close";
         await using var writer = new System.Text.Json.Utf8JsonWriter(response.Body);
         writer.WriteStartObject();
         writer.WriteNumber("code", code);

@@ -47,7 +47,7 @@ public sealed class OnnxModelRunner : IDisposable
     public int PairCount { get; }
 
     /// <summary>Session options the project measured as fastest on CPU (docs/PERFORMANCE.md).</summary>
-    public static SessionOptions CreateOptions(int intraOpThreads)
+    public static SessionOptions CreateOptions(int intraOpThreads, bool allowSpinning = false)
     {
         var options = new SessionOptions
         {
@@ -57,6 +57,8 @@ public sealed class OnnxModelRunner : IDisposable
         };
         if (intraOpThreads > 0)
             options.IntraOpNumThreads = intraOpThreads;
+        // Spinning workers burn the cores other work needs; on the 2-core VM it was slower at every batch size.
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", allowSpinning ? "1" : "0");
         return options;
     }
 

@@ -61,7 +61,6 @@ public static class AfmGraph
         g.Int64s("index_linear", [linear]);
         g.Int64s("shape_pair_rows", [-1, channels], 2);
         g.Int64s("shape_heads", [Heads, -1, pairs], 3);
-        g.Int64s("index_score", [0]);
         g.Int64s("index_projection", [1]);
         g.Int64s("index_presence", [2]);
         g.Scalar("zero", 0f);
@@ -97,6 +96,7 @@ public static class AfmGraph
             // Softmax over the pair axis only, masked pairs at -1e30; Where then zeroes them, so a row with no
             // present pair (uniform softmax over all-masked scores) gets attention 0 and pooled 0.
             g.Scalar("masked_score", MaskedScore);
+            g.Int64s("index_score", [0]);
             g.Node("Gather", "score", ["heads", "index_score"], Int("axis", 0));
             g.Node("Where", "score_masked", ["masked", "masked_score", "score"]);
             g.Node("Softmax", "softmax", ["score_masked"], Int("axis", -1));

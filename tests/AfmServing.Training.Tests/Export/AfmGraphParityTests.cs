@@ -93,10 +93,12 @@ public class AfmGraphParityTests
             Assert.Equal(attentionOut[i], outputs.Attention[i], Tolerance);
     }
 
-    [Fact]
-    public void Build_Graph_DeclaresOpset17AndNoUnusedInitializers()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Build_Graph_DeclaresOpset17AndNoUnusedInitializers(bool attention)
     {
-        var model = AfmGraph.Build(RandomAfm.Parameters(20, 4, 4, 3, attention: true, seed: 1));
+        var model = AfmGraph.Build(RandomAfm.Parameters(20, 4, 4, 3, attention, seed: 1));
 
         Assert.Equal(OnnxContract.Opset, model.OpsetImport.Single(o => o.Domain == "").Version);
         var used = model.Graph.Node.SelectMany(n => n.Input).ToHashSet();

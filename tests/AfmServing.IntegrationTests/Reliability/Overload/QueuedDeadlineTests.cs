@@ -9,10 +9,14 @@ using Xunit.Abstractions;
 namespace AfmServing.IntegrationTests.Reliability.Overload;
 
 /// <summary>gRPC deadlines reach the batcher: rows whose caller's deadline passes while they wait are dropped, never scored.</summary>
+[Collection(TimingSensitiveCollection.Name)]
 public sealed class QueuedDeadlineTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int BlockerRows = 960;
-    private const int Blockers = 4;
+    private const int Blockers = 8;
+
+    /// <summary>Rows that must wait ahead of the victim: at least 150 ms of the real model on one worker here.</summary>
+    private const int RowsAhead = 2000;
 
     private readonly string _root = TestModels.TempRoot();
     private ScoringHost _host = null!;
@@ -24,7 +28,7 @@ public sealed class QueuedDeadlineTests(ITestOutputHelper output) : IAsyncLifeti
         {
             ["Batching:Workers"] = "1",
             ["Batching:MaxBatchRows"] = "64",
-            ["Batching:MaxQueueRows"] = "8192",
+            ["Batching:MaxQueueRows"] = "16384",
         }, defaultModel: "heavy-afm");
     }
 
@@ -41,25 +45,30 @@ public sealed class QueuedDeadlineTests(ITestOutputHelper output) : IAsyncLifeti
         var model = _host.Get<ModelRegistry>().TryAcquire(null, out var served) ? served : null;
         Assert.NotNull(model);
         await model.ReleaseAsync();
-        // 3840 rows in 64-row runs on one worker: a victim behind them waits for 60 runs of the real model.
+        // 7680 rows in 64-row runs on one worker: a victim behind 2000 of them waits for 30 runs of the real model.
         var blockers = Enumerable.Range(0, Blockers)
             .Select(_ => _host.Grpc.ScoreAsync(OverloadTests.Request(BlockerRows), deadline: DateTime.UtcNow.AddSeconds(60)).ResponseAsync)
             .ToArray();
         var waited = Stopwatch.StartNew();
-        while (model.Batcher.QueuedRows < BlockerRows * (Blockers - 1) && waited.Elapsed < TimeSpan.FromSeconds(10))
+        while (model.Batcher.QueuedRows < RowsAhead && waited.Elapsed < TimeSpan.FromSeconds(10))
             await Task.Delay(1);
         long queuedAhead = model.Batcher.QueuedRows;
 
-        var victim = await Assert.ThrowsAsync<RpcException>(
-            () => _host.Grpc.ScoreAsync(OverloadTests.Request(10), deadline: DateTime.UtcNow.AddMilliseconds(100)).ResponseAsync);
+        // Sent raw over h2c, so the answer read is the server's: a gRPC client would give up at its own deadline
+        // first (by the network's latency) and cancel the call.
+        using var h2c = ScoreClients.H2c(_host.GrpcAddress);
+        var victim = await ScoreClients.PostGrpcFramesAsync(
+            h2c, BadInput.BadRequestCatalogue.Frame(Google.Protobuf.MessageExtensions.ToByteArray(OverloadTests.Request(10))), "application/grpc",
+            new Dictionary<string, string> { ["grpc-timeout"] = "100m" });
         var blocked = await Task.WhenAll(blockers);
         var settled = Stopwatch.StartNew();
         while ((meters.Requests("deadline_exceeded") < 1 || model.Batcher.QueuedRows > 0) && settled.Elapsed < TimeSpan.FromSeconds(10))
             await Task.Delay(10);
 
         output.WriteLine($"rows queued ahead of the victim: {queuedAhead}; rows scored {meters.RowsScored} in {meters.Batches} runs; statuses ok {meters.Requests("ok")}, deadline_exceeded {meters.Requests("deadline_exceeded")}");
-        Assert.True(queuedAhead >= BlockerRows * (Blockers - 1), $"only {queuedAhead} rows were queued ahead of the victim");
-        Assert.Equal(StatusCode.DeadlineExceeded, victim.StatusCode);
+        Assert.True(queuedAhead >= RowsAhead, $"only {queuedAhead} rows were queued ahead of the victim");
+        Assert.Equal(StatusCode.DeadlineExceeded, victim.GrpcStatus);
+        Assert.InRange(victim.Elapsed, TimeSpan.FromMilliseconds(90), TimeSpan.FromSeconds(5));
         Assert.All(blocked, b => Assert.Equal(BlockerRows, b.Scores.Count));
         // The server ended it as a deadline (not only the client giving up) …
         Assert.Equal(1, meters.Requests("deadline_exceeded"));

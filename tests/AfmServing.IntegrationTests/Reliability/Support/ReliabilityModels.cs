@@ -82,9 +82,30 @@ public static class ReliabilityModels
     public static string WriteWrongOutputShape(string root, string name, string version) =>
         WriteBrokenGraph(root, name, version, static model =>
         {
-            foreach (var output in model.Graph.Output)
-                if (output.Name == OnnxContract.ProbabilityOutput)
-                    output.Type.TensorType.Shape.Dim.Add(new Onnx.TensorShapeProto.Types.Dimension { DimValue = 1 });
+            // Really compute [N, 1] (not just declare it): the node that made 'probability' now feeds an Unsqueeze.
+            var graph = model.Graph;
+            foreach (var node in graph.Node)
+                for (int i = 0; i < node.Output.Count; i++)
+                    if (node.Output[i] == OnnxContract.ProbabilityOutput)
+                        node.Output[i] = "probability_flat";
+            var axes = new Onnx.TensorProto { Name = "probability_axes", DataType = (int)Onnx.TensorProto.Types.DataType.Int64 };
+            axes.Dims.Add(1);
+            axes.Int64Data.Add(1);
+            graph.Initializer.Add(axes);
+            var unsqueeze = new Onnx.NodeProto { OpType = "Unsqueeze", Name = "probability_unsqueeze" };
+            unsqueeze.Input.Add("probability_flat");
+            unsqueeze.Input.Add("probability_axes");
+            unsqueeze.Output.Add(OnnxContract.ProbabilityOutput);
+            graph.Node.Add(unsqueeze);
+            foreach (var output in graph.Output)
+            {
+                if (output.Name != OnnxContract.ProbabilityOutput)
+                    continue;
+                var shape = output.Type.TensorType.Shape ??= new Onnx.TensorShapeProto();
+                shape.Dim.Clear();
+                shape.Dim.Add(new Onnx.TensorShapeProto.Types.Dimension { DimParam = "N" });
+                shape.Dim.Add(new Onnx.TensorShapeProto.Types.Dimension { DimValue = 1 });
+            }
         });
 
     /// <summary>A valid graph beside a manifest with its last field removed: the manifest no longer describes the graph.</summary>
