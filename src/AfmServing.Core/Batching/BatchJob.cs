@@ -32,6 +32,9 @@ internal sealed class BatchJob
     /// <summary>TimeProvider timestamp of the enqueue.</summary>
     public long EnqueuedAt { get; }
 
+    /// <summary>When the caller gives up; a run no longer claims the job after it. MaxValue when none.</summary>
+    public DateTimeOffset Deadline { get; init; } = DateTimeOffset.MaxValue;
+
     /// <summary>TimeProvider timestamp when its model run started.</summary>
     public long StartedAt { get; set; }
 

@@ -65,8 +65,18 @@ public sealed class MicroBatcher : IAsyncDisposable
     /// the returned task ends. Throws <see cref="ScoringException"/> (queue full) or
     /// <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires while queued.
     /// </summary>
+    public ValueTask<BatchTiming> ScoreAsync(
+        Memory<long> ids, Memory<float> values, int rows, Memory<float> probabilities, Memory<float> attention, CancellationToken cancellationToken) =>
+        ScoreAsync(ids, values, rows, probabilities, attention, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ScoreAsync(Memory{long}, Memory{float}, int, Memory{float}, Memory{float}, CancellationToken)"/>;
+    /// rows still queued when <paramref name="deadline"/> has passed are dropped when a run would claim them, even
+    /// if the token has not fired yet: on a CPU-starved machine timer callbacks come late, and the rows would
+    /// otherwise be scored for a caller who has given up.
+    /// </summary>
     public async ValueTask<BatchTiming> ScoreAsync(
-        Memory<long> ids, Memory<float> values, int rows, Memory<float> probabilities, Memory<float> attention, CancellationToken cancellationToken)
+        Memory<long> ids, Memory<float> values, int rows, Memory<float> probabilities, Memory<float> attention, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         int f = _scorer.FieldCount, p = _scorer.PairCount;
@@ -88,7 +98,7 @@ public sealed class MicroBatcher : IAsyncDisposable
         int max = _options.MaxBatchRows;
         if (rows <= max)
         {
-            var job = Enqueue(ids, values, rows, probabilities, attention, now, cancellationToken);
+            var job = Enqueue(ids, values, rows, probabilities, attention, now, deadline, cancellationToken);
             await job.Completion.ConfigureAwait(false);
             return Timing(job, job);
         }
@@ -100,7 +110,7 @@ public sealed class MicroBatcher : IAsyncDisposable
         for (int c = 0; c < chunks; c++)
         {
             int start = c * max, n = Math.Min(max, rows - start);
-            jobs[c] = Enqueue(ids.Slice(start * f, n * f), values.Slice(start * f, n * f), n, probabilities.Slice(start, n), attention.Slice(start * p, n * p), now, cancellationToken);
+            jobs[c] = Enqueue(ids.Slice(start * f, n * f), values.Slice(start * f, n * f), n, probabilities.Slice(start, n), attention.Slice(start * p, n * p), now, deadline, cancellationToken);
             tasks[c] = jobs[c].Completion;
         }
         try
@@ -128,9 +138,9 @@ public sealed class MicroBatcher : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private BatchJob Enqueue(Memory<long> ids, Memory<float> values, int rows, Memory<float> probabilities, Memory<float> attention, long now, CancellationToken token)
+    private BatchJob Enqueue(Memory<long> ids, Memory<float> values, int rows, Memory<float> probabilities, Memory<float> attention, long now, DateTimeOffset? deadline, CancellationToken token)
     {
-        var job = new BatchJob(ids, values, rows, probabilities, attention, now);
+        var job = new BatchJob(ids, values, rows, probabilities, attention, now) { Deadline = deadline ?? DateTimeOffset.MaxValue };
         if (token.CanBeCanceled)
         {
             job.Registration = token.UnsafeRegister(static (state, t) =>
@@ -240,8 +250,15 @@ public sealed class MicroBatcher : IAsyncDisposable
         rows = 0;
         int claimed = 0;
         var jobs = new BatchJob[batch.Count];
+        var now = _time.GetUtcNow();
         foreach (var job in batch)
         {
+            if (job.Deadline <= now)
+            {
+                if (job.TryCancel(CancellationToken.None))
+                    Interlocked.Add(ref _queuedRows, -job.Rows);
+                continue;
+            }
             if (!job.TryTake())
                 continue;
             Interlocked.Add(ref _queuedRows, -job.Rows);

@@ -76,11 +76,12 @@ public sealed partial class ScoringService
         }
         try
         {
-            using var timeout = new CancellationTokenSource(DeadlineFrom(query.Deadline), _time);
+            var budget = DeadlineFrom(query.Deadline);
+            using var timeout = new CancellationTokenSource(budget, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
             try
             {
-                return await ScoreWithModelAsync(query, model, linked.Token).ConfigureAwait(false);
+                return await ScoreWithModelAsync(query, model, _time.GetUtcNow() + budget, linked.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested || PastDeadline(query.Deadline))
             {
@@ -97,7 +98,7 @@ public sealed partial class ScoringService
         }
     }
 
-    private async Task<ScoreResult> ScoreWithModelAsync(ScoreQuery query, LoadedModel model, CancellationToken cancellationToken)
+    private async Task<ScoreResult> ScoreWithModelAsync(ScoreQuery query, LoadedModel model, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         _encoder.ValidateShape(query);
         int n = query.Candidates.Count, f = model.Encoder.FieldCount, p = model.Encoder.PairCount;
@@ -131,7 +132,7 @@ public sealed partial class ScoringService
             }
             RequestEncoder.FillDefaults(query, model, ids.AsSpan(0, n * f), values.AsSpan(0, n * f));
 
-            var timing = await model.Batcher.ScoreAsync(ids.AsMemory(0, n * f), values.AsMemory(0, n * f), n, probabilities.AsMemory(0, n), attention.AsMemory(0, n * p), cancellationToken).ConfigureAwait(false);
+            var timing = await model.Batcher.ScoreAsync(ids.AsMemory(0, n * f), values.AsMemory(0, n * f), n, probabilities.AsMemory(0, n), attention.AsMemory(0, n * p), deadline, cancellationToken).ConfigureAwait(false);
             RecordSpans(timing);
             return BuildResult(query, model, degraded, probabilities, attention);
         }

@@ -30,7 +30,7 @@ public sealed class RejectedVersionTests : IAsyncLifetime
     {
         { "garbage-graph", "ONNX Runtime cannot load the graph" },
         { "renamed-input", "the graph has no 'feature_values' (it has feature_ids, values)" },
-        { "wrong-output-shape", "'probability' has rank" },
+        { "wrong-output-shape", "'probability' has rank 2, expected 1" },
         { "manifest-missing-field", "'feature_ids' has last dimension 6, the manifest implies 5" },
         { "manifest-not-json", "invalid JSON" },
     };

@@ -21,8 +21,6 @@ namespace AfmServing.IntegrationTests.Reliability.Shutdown;
 [Collection(TimingSensitiveCollection.Name)]
 public sealed class GracefulShutdownTests(ITestOutputHelper output) : IDisposable
 {
-    private const int GrpcCalls = 16;
-    private const int RestCalls = 8;
     private const int Candidates = 1000;
 
     private readonly string _root = TestModels.TempRoot();
@@ -33,11 +31,11 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IDisposabl
     public async Task Sigterm_DuringABurst_EveryAcceptedRequestIsScoredAndTheProcessExitsZero()
     {
         ReliabilityModels.WriteHeavy(_root);
-        // One worker: the burst's 24,000 rows take the real model a second or more, so SIGTERM lands mid-burst.
+        // One worker, and a burst sized to keep the real model busy for about two seconds: SIGTERM lands mid-burst.
         await using var server = await ServerProcess.StartAsync(_root, "heavy-afm", new Dictionary<string, string>
         {
             ["Batching__Workers"] = "1",
-            ["Batching__MaxQueueRows"] = "32768",
+            ["Batching__MaxQueueRows"] = "200000",
             ["Scoring__DefaultTimeoutMilliseconds"] = "60000",
         });
         using var channel = GrpcChannel.ForAddress(server.GrpcAddress);
@@ -50,11 +48,23 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IDisposabl
         string metrics = await rest.GetStringAsync("/metrics");
         Assert.Matches("""(?m)^afm_model_served\{[^}]*model="heavy-afm"[^}]*version="1"[^}]*\} 1$""", metrics);
 
+        double rowsPerSecond = await Throughput.RowsPerSecondAsync(() => grpc.ScoreAsync(request).ResponseAsync, Candidates, TimeSpan.FromSeconds(1));
+        int total = Throughput.RequestsFor(TimeSpan.FromSeconds(2), rowsPerSecond, Candidates, min: 12, max: 120);
+        int restCalls = total / 3, grpcCalls = total - restCalls;
+        // The exporter may serve a cached page for a moment: take the count once two reads agree.
+        int before = await ScoreRequestsSoFarAsync(server);
+        for (int previous = -1; previous != before;)
+        {
+            previous = before;
+            await Task.Delay(500);
+            before = await ScoreRequestsSoFarAsync(server);
+        }
+
         var clock = Stopwatch.StartNew();
-        var burst = Enumerable.Range(0, GrpcCalls).Select(_ => GrpcAsync(grpc, request))
-            .Concat(Enumerable.Range(0, RestCalls).Select(_ => RestAsync(rest, json, clock)))
+        var burst = Enumerable.Range(0, grpcCalls).Select(_ => GrpcAsync(grpc, request))
+            .Concat(Enumerable.Range(0, restCalls).Select(_ => RestAsync(rest, json, clock)))
             .ToArray();
-        int arrived = await WaitForArrivalsAsync(server, GrpcCalls + RestCalls);
+        int arrived = await WaitForArrivalsAsync(server, before + total) - before;
         var signalledAt = clock.Elapsed;
         server.Signal(ServerProcess.SigTerm);
 
@@ -77,8 +87,8 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IDisposabl
         bool exited = await server.WaitForExitAsync(ScoringServiceCollectionExtensions.ShutdownTimeout + TimeSpan.FromSeconds(5));
         var exitedAfter = clock.Elapsed - signalledAt;
 
-        int before = results.Count(r => r.At < signalledAt);
-        output.WriteLine($"{arrived} requests accepted before SIGTERM, {before} of them answered before it; after it, a new connection was refused at {(refusedAt - signalledAt).TotalMilliseconds:F0} ms, " +
+        int answeredBefore = results.Count(r => r.At < signalledAt);
+        output.WriteLine($"{rowsPerSecond:F0} rows/s: a burst of {total} requests of {Candidates} candidates; {arrived} accepted before SIGTERM, {answeredBefore} of them answered before it; after it, a new connection was refused at {(refusedAt - signalledAt).TotalMilliseconds:F0} ms, " +
             $"the last request was answered at {(results.Max(r => r.At) - signalledAt).TotalMilliseconds:F0} ms, the process exited at {exitedAfter.TotalMilliseconds:F0} ms with {(exited ? server.ExitCode : -1)}");
         Assert.All(results, r => Assert.True(r.Scored, $"an accepted request was not scored: {r.Detail}\n{Tail(server.Output)}"));
         Assert.True(results.Any(r => r.At > refusedAt), "every request was answered before the late connection was tried: the test did not exercise draining");
@@ -152,26 +162,32 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IDisposabl
     }
 
     /// <summary>
-    /// Polls /metrics until the server has received <paramref name="expected"/> score requests besides the warm-up
-    /// one (POSTs in progress plus POSTs finished), so that SIGTERM comes after every request was accepted.
+    /// Polls /metrics until the server has received <paramref name="expected"/> score requests in all (POSTs in
+    /// progress plus POSTs finished), so that SIGTERM comes after every request of the burst was accepted.
     /// </summary>
     private static async Task<int> WaitForArrivalsAsync(ServerProcess server, int expected)
     {
-        using var http = new HttpClient { BaseAddress = server.HttpAddress };
         var clock = Stopwatch.StartNew();
         int arrived = 0;
-        string[] lines = [];
         while (clock.Elapsed < TimeSpan.FromSeconds(20))
         {
-            string text = await http.GetStringAsync("/metrics");
-            lines = [.. text.Split('\n').Where(l => l.Contains("http_request_method=\"POST\"", StringComparison.Ordinal)
-                && (l.StartsWith("http_server_active_requests{", StringComparison.Ordinal) || l.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)))];
-            arrived = lines.Sum(l => (int)double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)) - 1;
+            arrived = await ScoreRequestsSoFarAsync(server);
             if (arrived >= expected)
                 return arrived;
             await Task.Delay(20);
         }
-        throw new TimeoutException($"only {arrived} of {expected} requests reached the server:\n{string.Join('\n', lines)}\n{Tail(server.Output)}");
+        throw new TimeoutException($"only {arrived} of {expected} requests reached the server\n{Tail(server.Output)}");
+    }
+
+    /// <summary>POSTs (score requests over either port) in progress or finished, from the server's own metrics.</summary>
+    private static async Task<int> ScoreRequestsSoFarAsync(ServerProcess server)
+    {
+        using var http = new HttpClient { BaseAddress = server.HttpAddress };
+        string text = await http.GetStringAsync("/metrics");
+        return text.Split('\n')
+            .Where(l => l.Contains("http_request_method=\"POST\"", StringComparison.Ordinal)
+                && (l.StartsWith("http_server_active_requests{", StringComparison.Ordinal) || l.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)))
+            .Sum(l => (int)double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
     }
 
     private static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];

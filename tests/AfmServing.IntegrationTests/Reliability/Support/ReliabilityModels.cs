@@ -18,7 +18,7 @@ public static class ReliabilityModels
     /// The test model's fields (see <see cref="TestModels"/>) with wide embeddings and attention, so that a row
     /// costs the CPU real work: overload and shutdown tests need scoring, not HTTP, to be the bottleneck.
     /// </summary>
-    public static AfmParameters WriteHeavy(string root, string name = "heavy-afm", string version = "1", int size = 256, int seed = 7)
+    public static AfmParameters WriteHeavy(string root, string name = "heavy-afm", string version = "1", int size = 768, int seed = 7)
     {
         var manifest = TestModels.Manifest(name, version);
         var m = Random(manifest, size, size, seed);
@@ -78,11 +78,13 @@ public static class ReliabilityModels
                         node.Input[i] = "values";
         });
 
-    /// <summary>A graph whose declared <c>probability</c> output has rank 2 ([N, 1]) instead of [N].</summary>
+    /// <summary>
+    /// A graph whose <c>probability</c> output really is [N, 1] instead of [N]: an Unsqueeze after the sigmoid, and
+    /// the output declared so. (Declaring [N, 1] alone is not enough: ONNX Runtime infers [N] and ignores it.)
+    /// </summary>
     public static string WriteWrongOutputShape(string root, string name, string version) =>
         WriteBrokenGraph(root, name, version, static model =>
         {
-            // Really compute [N, 1] (not just declare it): the node that made 'probability' now feeds an Unsqueeze.
             var graph = model.Graph;
             foreach (var node in graph.Node)
                 for (int i = 0; i < node.Output.Count; i++)
@@ -98,14 +100,8 @@ public static class ReliabilityModels
             unsqueeze.Output.Add(OnnxContract.ProbabilityOutput);
             graph.Node.Add(unsqueeze);
             foreach (var output in graph.Output)
-            {
-                if (output.Name != OnnxContract.ProbabilityOutput)
-                    continue;
-                var shape = output.Type.TensorType.Shape ??= new Onnx.TensorShapeProto();
-                shape.Dim.Clear();
-                shape.Dim.Add(new Onnx.TensorShapeProto.Types.Dimension { DimParam = "N" });
-                shape.Dim.Add(new Onnx.TensorShapeProto.Types.Dimension { DimValue = 1 });
-            }
+                if (output.Name == OnnxContract.ProbabilityOutput)
+                    output.Type.TensorType.Shape.Dim.Add(new Onnx.TensorShapeProto.Types.Dimension { DimValue = 1 });
         });
 
     /// <summary>A valid graph beside a manifest with its last field removed: the manifest no longer describes the graph.</summary>
