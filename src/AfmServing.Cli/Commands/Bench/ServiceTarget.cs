@@ -202,7 +202,11 @@ public sealed class ServiceTarget : IBenchTarget
     }
 
     private static string Summary(string label, Measurement m) => string.Create(CultureInfo.InvariantCulture,
-        $"[{label}] done: {m.SuccessesPerSecond:N0} req/s, p50 {m.Latency.GetValueAtPercentile(50) / 1000.0:0.###} ms, p99 {m.Latency.GetValueAtPercentile(99) / 1000.0:0.###} ms, {m.ErrorCount:N0} errors, mean rows/run {(m.Server?.MeanRowsPerRun is { } r ? r.ToString("0.0", CultureInfo.InvariantCulture) : "–")}");
+        $"[{label}] done: {m.SuccessesPerSecond:N0} req/s, p50 {Percentile(m, 50)} ms, p99 {Percentile(m, 99)} ms, {m.ErrorCount:N0} errors, mean rows/run {(m.Server?.MeanRowsPerRun is { } r ? r.ToString("0.0", CultureInfo.InvariantCulture) : "–")}");
+
+    // HdrHistogram throws for a percentile of an empty histogram (a window in which nothing answered).
+    private static string Percentile(Measurement m, double percentile) =>
+        m.Latency.TotalCount == 0 ? "–" : (m.Latency.GetValueAtPercentile(percentile) / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
 
     private static string Describe(SortedDictionary<string, string> settings) =>
         settings.Count == 0 ? "(its own defaults)" : string.Join(' ', settings.Select(kv => $"{kv.Key}={kv.Value}"));
