@@ -50,6 +50,8 @@ public sealed class ScoringHost : IAsyncDisposable
             ["Models:Default"] = defaultModel,
             ["Models:ReloadIntervalSeconds"] = "0",
             ["Inference:Provider"] = "cpu",
+            // Tests check answers, not the 1 s production default deadline; a busy CI machine can exceed it.
+            ["Scoring:DefaultTimeoutMilliseconds"] = "30000",
             ["Inference:WarmupBatchSizes:0"] = "1",
         };
         if (settings is not null)

@@ -66,6 +66,7 @@ public sealed class OnnxRowScorer : IRowScorer, IDisposable
             Expect(session.InputMetadata, ValuesInput, typeof(float), fields, modelPath);
             Expect(session.OutputMetadata, ProbabilityOutput, typeof(float), null, modelPath);
             Expect(session.OutputMetadata, AttentionOutput, typeof(float), pairs, modelPath);
+            ProbeShapes(session, manifest, modelPath);
             return new OnnxRowScorer(session, fields, pairs, provider);
         }
         catch
@@ -89,6 +90,34 @@ public sealed class OnnxRowScorer : IRowScorer, IDisposable
     {
         _session.Dispose();
         _runOptions.Dispose();
+    }
+
+    /// <summary>
+    /// Declared output shapes can disagree with what the graph computes (ONNX Runtime trusts its own inference),
+    /// so run two rows once and check the shapes the graph really returns.
+    /// </summary>
+    private static void ProbeShapes(InferenceSession session, ModelManifest manifest, string path)
+    {
+        const int rows = 2;
+        int f = manifest.Fields.Count, p = manifest.PairCount;
+        var ids = new long[rows * f];
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < f; j++)
+                ids[r * f + j] = manifest.Fields[j].Offset;
+        var values = new float[rows * f];
+        using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, [rows, f]);
+        using var valuesValue = OrtValue.CreateTensorValueFromMemory(values, [rows, f]);
+        using var runOptions = new RunOptions();
+        using var outputs = session.Run(runOptions, InputNames, [idsValue, valuesValue], OutputNames);
+        CheckShape(outputs[0], ProbabilityOutput, [rows], path);
+        CheckShape(outputs[1], AttentionOutput, [rows, p], path);
+    }
+
+    private static void CheckShape(OrtValue value, string name, long[] expected, string path)
+    {
+        long[] actual = value.GetTensorTypeAndShape().Shape;
+        if (!actual.AsSpan().SequenceEqual(expected))
+            throw new InvalidDataException($"{path}: '{name}' has shape [{string.Join(", ", actual)}] for {expected[0]} rows, expected [{string.Join(", ", expected)}]");
     }
 
     private static void Expect(IReadOnlyDictionary<string, NodeMetadata> metadata, string name, Type element, int? lastDim, string path)

@@ -175,15 +175,12 @@ public sealed partial class ScoringService
         run?.SetEndTime(finished.UtcDateTime);
     }
 
-    /// <summary>The caller's deadline or the configured default, whichever is sooner.</summary>
+    /// <summary>The caller's deadline when it set one, else the configured default.</summary>
     private TimeSpan DeadlineFrom(DateTimeOffset? deadline)
     {
-        var timeout = TimeSpan.FromMilliseconds(_options.DefaultTimeoutMilliseconds);
-        if (deadline is { } d && d != DateTimeOffset.MaxValue)
-        {
-            var left = d - _time.GetUtcNow();
-            if (left < timeout) timeout = left;
-        }
+        var timeout = deadline is { } d && d != DateTimeOffset.MaxValue
+            ? d - _time.GetUtcNow()
+            : TimeSpan.FromMilliseconds(_options.DefaultTimeoutMilliseconds);
         return timeout > TimeSpan.Zero ? timeout : TimeSpan.FromTicks(1);
     }
 

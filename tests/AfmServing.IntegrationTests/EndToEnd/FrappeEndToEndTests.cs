@@ -33,7 +33,8 @@ public sealed class FrappeEndToEndTests : IAsyncLifetime
         var encoded = DatasetEncoder.Encode(manifest.Fields, _rows);
         using (var runner = new OnnxModelRunner(Path.Combine(dir, "model.onnx")))
             _offlineAuc = Metrics.Auc(encoded.Labels, runner.Run(encoded).Probabilities);
-        _host = await ScoringHost.StartAsync(modelRoot, defaultModel: "frappe-afm");
+        // A correctness test: the 1 s default deadline for REST calls is not what it measures, and a busy CI machine can exceed it.
+        _host = await ScoringHost.StartAsync(modelRoot, new Dictionary<string, string?> { ["Scoring:DefaultTimeoutMilliseconds"] = "60000" }, defaultModel: "frappe-afm");
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();

@@ -104,7 +104,9 @@ public static class BenchSweepCommand
             }
             for (int t = 0; t < configs.Count; t++)
             {
-                await stdout.WriteLineAsync($"{configs[t].Label}: {configs[t].Describe()}").ConfigureAwait(false);
+                var c = configs[t];
+                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{c.Label}: {c.Protocol}, open loop (Poisson) at each rate, {c.Candidates} candidate{(c.Candidates == 1 ? "" : "s")}/request, {c.Plan.Warmup.TotalSeconds:0.#} s warm-up + {c.Plan.Duration.TotalSeconds:0.#} s per rate")).ConfigureAwait(false);
                 await stdout.WriteLineAsync(SweepTable(report.Sweep[t].Points)).ConfigureAwait(false);
             }
             if (parse.GetValue(svg) is { } svgFile)

@@ -25,7 +25,8 @@ public sealed record LoadSettings
     public int Candidates { get; init; } = 1;
     public required LoadPlan Plan { get; init; }
     public int Connections { get; init; } = 1;
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>Per-request deadline (gRPC deadline, REST client timeout); null sends none and lets the server apply its default.</summary>
+    public TimeSpan? Deadline { get; init; }
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
     /// <summary>Configuration B: A with the entries of <paramref name="spec"/> applied (not for <c>inprocess</c>).</summary>

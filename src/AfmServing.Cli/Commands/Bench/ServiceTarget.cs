@@ -125,6 +125,7 @@ public sealed class ServiceTarget : IBenchTarget
         {
             Latency = recorder.Histogram,
             Successes = recorder.Successes,
+            Degraded = recorder.Degraded,
             Errors = recorder.Errors,
             WindowSeconds = outcome.WindowSeconds,
             RowsPerSuccess = Settings.Candidates,
@@ -158,6 +159,7 @@ public sealed class ServiceTarget : IBenchTarget
             WindowSeconds = Math.Round(window, 3),
             Requests = measurement.Successes + measurement.ErrorCount,
             Successes = measurement.Successes,
+            Degraded = measurement.Degraded,
             RequestsPerSecond = Math.Round(measurement.SuccessesPerSecond, 1),
             CandidatesPerSecond = Math.Round(measurement.SuccessesPerSecond * Settings.Candidates, 1),
             Latency = LatencySummary.FromMicros(measurement.Latency),
@@ -180,11 +182,11 @@ public sealed class ServiceTarget : IBenchTarget
     private static IScoreClient CreateClient(LoadSettings settings, FrappeWorkload workload, Uri grpcUrl, Uri httpUrl)
     {
         if (settings.Protocol == "grpc")
-            return new GrpcScoreClient(grpcUrl, workload.Requests, settings.Connections, settings.Timeout);
+            return new GrpcScoreClient(grpcUrl, workload.Requests, settings.Connections, settings.Deadline);
         var candidates = new int[workload.Requests.Count];
         for (int i = 0; i < candidates.Length; i++)
             candidates[i] = workload.Requests[i].Candidates.Count;
-        return new RestScoreClient(httpUrl, workload.JsonBodies(), candidates, settings.Timeout);
+        return new RestScoreClient(httpUrl, workload.JsonBodies(), candidates, settings.Deadline);
     }
 
     private static string Progress(string label, LatencyRecorder recorder, long windowStart, long stop, LoadPlan plan)
@@ -200,7 +202,11 @@ public sealed class ServiceTarget : IBenchTarget
     }
 
     private static string Summary(string label, Measurement m) => string.Create(CultureInfo.InvariantCulture,
-        $"[{label}] done: {m.SuccessesPerSecond:N0} req/s, p50 {m.Latency.GetValueAtPercentile(50) / 1000.0:0.###} ms, p99 {m.Latency.GetValueAtPercentile(99) / 1000.0:0.###} ms, {m.ErrorCount:N0} errors, mean rows/run {(m.Server?.MeanRowsPerRun is { } r ? r.ToString("0.0", CultureInfo.InvariantCulture) : "–")}");
+        $"[{label}] done: {m.SuccessesPerSecond:N0} req/s, p50 {Percentile(m, 50)} ms, p99 {Percentile(m, 99)} ms, {m.ErrorCount:N0} errors, mean rows/run {(m.Server?.MeanRowsPerRun is { } r ? r.ToString("0.0", CultureInfo.InvariantCulture) : "–")}");
+
+    // HdrHistogram throws for a percentile of an empty histogram (a window in which nothing answered).
+    private static string Percentile(Measurement m, double percentile) =>
+        m.Latency.TotalCount == 0 ? "–" : (m.Latency.GetValueAtPercentile(percentile) / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
 
     private static string Describe(SortedDictionary<string, string> settings) =>
         settings.Count == 0 ? "(its own defaults)" : string.Join(' ', settings.Select(kv => $"{kv.Key}={kv.Value}"));

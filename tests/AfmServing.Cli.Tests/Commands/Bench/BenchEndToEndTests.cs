@@ -53,7 +53,7 @@ public sealed class BenchEndToEndTests(FrappeHostFixture fixture) : IClassFixtur
         string json = Path.Combine(_dir, "bench.json");
 
         var (exit, stdout, stderr) = await RunAsync([
-            "bench", .. Target(), "--concurrency", "8", "--candidates", "4", "--warmup", "300ms", "--duration", "1s",
+            "bench", .. Target(), "--concurrency", "8", "--candidates", "4", "--warmup", "1s", "--duration", "3s",
             "--compare", "protocol=rest", "--out", json]);
 
         Assert.True(exit == 0, stderr);
@@ -131,7 +131,7 @@ public sealed class BenchEndToEndTests(FrappeHostFixture fixture) : IClassFixtur
 
         var (exit, _, stderr) = await RunAsync([
             "bench", "--server", server, "--models-root", fixture.Root, "--data", SharedData.FrappeTest, "--prime", "0",
-            "--set", "Inference:Provider=cpu", "--concurrency", "16", "--warmup", "300ms", "--duration", "1s",
+            "--set", "Inference:Provider=cpu", "--concurrency", "16", "--warmup", "1s", "--duration", "3s",
             "--compare", "Batching:Enabled=false", "--out", json]);
 
         Assert.True(exit == 0, stderr);

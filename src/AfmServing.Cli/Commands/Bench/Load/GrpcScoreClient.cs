@@ -16,14 +16,14 @@ public sealed class GrpcScoreClient : IScoreClient
     private readonly GrpcChannel[] _channels;
     private readonly Scorer.ScorerClient[] _clients;
     private readonly IReadOnlyList<ScoreRequest> _requests;
-    private readonly TimeSpan _timeout;
+    private readonly TimeSpan? _deadline;
 
-    public GrpcScoreClient(Uri address, IReadOnlyList<ScoreRequest> requests, int connections, TimeSpan timeout)
+    public GrpcScoreClient(Uri address, IReadOnlyList<ScoreRequest> requests, int connections, TimeSpan? deadline)
     {
         ArgumentNullException.ThrowIfNull(requests);
         ArgumentOutOfRangeException.ThrowIfLessThan(connections, 1);
         _requests = requests;
-        _timeout = timeout;
+        _deadline = deadline;
         _channels = new GrpcChannel[connections];
         _clients = new Scorer.ScorerClient[connections];
         for (int i = 0; i < connections; i++)
@@ -32,8 +32,10 @@ public sealed class GrpcScoreClient : IScoreClient
             {
                 HttpHandler = new SocketsHttpHandler
                 {
-                    // More streams than the server allows on one connection open a second one instead of queueing.
-                    EnableMultipleHttp2Connections = true,
+                    // One connection per channel, as --connections says: past the server's streams-per-connection
+                    // limit calls wait in the client (and the wait counts in their latency) instead of opening more
+                    // connections, so Kestrel's Http2:MaxStreamsPerConnection bounds the work the server takes on.
+                    EnableMultipleHttp2Connections = false,
                     PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
                     UseProxy = false,
                     AutomaticDecompression = DecompressionMethods.None,
@@ -55,8 +57,10 @@ public sealed class GrpcScoreClient : IScoreClient
         var client = _clients[index % _clients.Length];
         try
         {
-            var reply = await client.ScoreAsync(request, deadline: DateTime.UtcNow.Add(_timeout), cancellationToken: cancellationToken).ConfigureAwait(false);
-            return reply.Scores.Count == request.Candidates.Count ? LatencyRecorder.Ok : "bad reply";
+            var reply = await client.ScoreAsync(request, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (reply.Scores.Count != request.Candidates.Count)
+                return "bad reply";
+            return reply.FeaturesDegraded ? LatencyRecorder.OkDegraded : LatencyRecorder.Ok;
         }
         catch (RpcException e)
         {
@@ -73,7 +77,7 @@ public sealed class GrpcScoreClient : IScoreClient
         var request = _requests[0];
         try
         {
-            var reply = await _clients[0].ScoreAsync(request, deadline: DateTime.UtcNow.Add(_timeout), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var reply = await _clients[0].ScoreAsync(request, deadline: Deadline() ?? DateTime.UtcNow.AddSeconds(30), cancellationToken: cancellationToken).ConfigureAwait(false);
             return reply.Scores.Count == request.Candidates.Count ? null : $"the reply holds {reply.Scores.Count} scores for {request.Candidates.Count} candidates";
         }
         catch (RpcException e)
@@ -85,6 +89,8 @@ public sealed class GrpcScoreClient : IScoreClient
             return $"cannot connect: {e.Message}";
         }
     }
+
+    private DateTime? Deadline() => _deadline is { } d ? DateTime.UtcNow.Add(d) : null;
 
     public ValueTask DisposeAsync()
     {

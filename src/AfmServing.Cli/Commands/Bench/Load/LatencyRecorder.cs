@@ -11,13 +11,20 @@ namespace AfmServing.Cli.Commands.Bench.Load;
 public sealed class LatencyRecorder
 {
     public const string Ok = "OK";
+
+    /// <summary>A success scored without the feature store (the reply says features_degraded).</summary>
+    public const string OkDegraded = "OK, features degraded";
     private const long HighestMicros = 600_000_000;
 
     private readonly LongConcurrentHistogram _latency = new(1, HighestMicros, 3);
     private readonly ConcurrentDictionary<string, long> _errors = new(StringComparer.Ordinal);
     private long _successes;
+    private long _degraded;
 
     public long Successes => Interlocked.Read(ref _successes);
+
+    /// <summary>Successes whose reply said the feature store was not used (Redis slow or down).</summary>
+    public long Degraded => Interlocked.Read(ref _degraded);
 
     public long ErrorCount
     {
@@ -38,9 +45,12 @@ public sealed class LatencyRecorder
     /// <summary>Records one call that took <paramref name="elapsedTicks"/> Stopwatch ticks and ended with <paramref name="status"/>.</summary>
     public void Record(string status, long elapsedTicks)
     {
-        if (ReferenceEquals(status, Ok) || status == Ok)
+        bool degraded = ReferenceEquals(status, OkDegraded);
+        if (ReferenceEquals(status, Ok) || degraded || status == Ok)
         {
             Interlocked.Increment(ref _successes);
+            if (degraded)
+                Interlocked.Increment(ref _degraded);
             _latency.RecordValue(Math.Clamp(ToMicros(elapsedTicks), 1, HighestMicros));
         }
         else

@@ -17,6 +17,9 @@ public sealed record LoadOutcome(LatencyRecorder Recorder, double WindowSeconds,
 /// </summary>
 public static class LoadRunner
 {
+    /// <summary>Requests still unanswered this long after the window are cancelled (counted as <c>cancelled</c>), so a stuck server cannot hang the bench.</summary>
+    public static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(10);
+
     /// <param name="client">The transport.</param>
     /// <param name="plan">Mode, rate or callers, warm-up and window.</param>
     /// <param name="windowStarted">Called once when the measured window starts (e.g. to snapshot server metrics).</param>
@@ -30,6 +33,8 @@ public static class LoadRunner
         long start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 100;
         long windowStart = start + Ticks(plan.Warmup);
         long stop = windowStart + Ticks(plan.Duration);
+        using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        drain.CancelAfter(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), stop) + DrainLimit);
         live?.Invoke(recorder, windowStart, stop);
         var snapshot = Task.Run(async () =>
         {
@@ -44,12 +49,12 @@ public static class LoadRunner
         HistogramBase? lag = null;
         if (plan.Mode == LoadMode.Closed)
         {
-            lastEnd = await ClosedAsync(client, plan.Concurrency, windowStart, stop, recorder, cancellationToken).ConfigureAwait(false);
+            lastEnd = await ClosedAsync(client, plan.Concurrency, windowStart, stop, recorder, drain.Token).ConfigureAwait(false);
         }
         else
         {
             var lagHistogram = new LongConcurrentHistogram(1, 600_000_000, 3);
-            lastEnd = await OpenAsync(client, plan, start, windowStart, stop, recorder, lagHistogram, cancellationToken).ConfigureAwait(false);
+            lastEnd = await OpenAsync(client, plan, start, windowStart, stop, recorder, lagHistogram, drain.Token).ConfigureAwait(false);
             lag = lagHistogram;
         }
         try
@@ -115,7 +120,11 @@ public static class LoadRunner
                 drained.TrySetResult();
         }
 
-        // A dedicated thread keeps the schedule even when the thread pool is busy with replies.
+        Func<int, long, Task> send = SendScheduled;
+
+        // A dedicated thread keeps the schedule even when the thread pool is busy with replies; it only hands each
+        // send to the pool, because starting a call can block for a while (HTTP/2 connection-pool and timer locks
+        // under thousands of calls in flight), and a stalled dispatcher would send late in bursts.
         var dispatcher = new Thread(() =>
         {
             for (int k = 0; !cancellationToken.IsCancellationRequested; k++)
@@ -133,7 +142,10 @@ public static class LoadRunner
                     continue;
                 }
                 Interlocked.Increment(ref inFlight);
-                _ = SendScheduled((int)((uint)k % (uint)client.PoolSize), due);
+                ThreadPool.UnsafeQueueUserWorkItem(
+                    static s => _ = s.Send(s.Index, s.Due),
+                    (Send: send, Index: (int)((uint)k % (uint)client.PoolSize), Due: due),
+                    preferLocal: false);
             }
             if (Interlocked.Decrement(ref inFlight) == 0)
                 drained.TrySetResult();

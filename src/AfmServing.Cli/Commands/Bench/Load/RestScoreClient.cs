@@ -12,6 +12,7 @@ public sealed class RestScoreClient : IScoreClient
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private static readonly byte[] ItemIdKey = "\"itemId\""u8.ToArray();
+    private static readonly byte[] Degraded = "\"featuresDegraded\":true"u8.ToArray();
 
     private readonly HttpClient _http;
     private readonly byte[][] _bodies;
@@ -19,7 +20,7 @@ public sealed class RestScoreClient : IScoreClient
     private readonly Uri _score;
     private readonly string[] _statusNames = new string[600];
 
-    public RestScoreClient(Uri baseAddress, byte[][] bodies, int[] candidatesPerBody, TimeSpan timeout)
+    public RestScoreClient(Uri baseAddress, byte[][] bodies, int[] candidatesPerBody, TimeSpan? deadline)
     {
         ArgumentNullException.ThrowIfNull(bodies);
         ArgumentNullException.ThrowIfNull(candidatesPerBody);
@@ -35,7 +36,7 @@ public sealed class RestScoreClient : IScoreClient
             AutomaticDecompression = DecompressionMethods.None,
         })
         {
-            Timeout = timeout,
+            Timeout = deadline ?? System.Threading.Timeout.InfiniteTimeSpan,
             DefaultRequestVersion = HttpVersion.Version11,
         };
         for (int i = 0; i < _statusNames.Length; i++)
@@ -59,7 +60,9 @@ public sealed class RestScoreClient : IScoreClient
             if (status != 200)
                 return status is > 0 and < 600 ? _statusNames[status] : $"HTTP {status}";
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            return CountItems(body) == _candidates[k] ? LatencyRecorder.Ok : "bad reply";
+            if (CountItems(body) != _candidates[k])
+                return "bad reply";
+            return body.AsSpan().IndexOf(Degraded) >= 0 ? LatencyRecorder.OkDegraded : LatencyRecorder.Ok;
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -75,10 +78,12 @@ public sealed class RestScoreClient : IScoreClient
     {
         using var content = new ByteArrayContent(_bodies[0]);
         content.Headers.ContentType = Json;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(TimeSpan.FromSeconds(30));
         try
         {
-            using var response = await _http.PostAsync(_score, content, cancellationToken).ConfigureAwait(false);
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            using var response = await _http.PostAsync(_score, content, limit.Token).ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(limit.Token).ConfigureAwait(false);
             if (response.StatusCode != HttpStatusCode.OK)
                 return $"HTTP {(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(body)}";
             int items = CountItems(body);

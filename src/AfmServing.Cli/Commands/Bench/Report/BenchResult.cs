@@ -55,6 +55,9 @@ public sealed class BenchResult
     /// <summary>Requests (service) or model runs (in-process) in the window.</summary>
     public long Requests { get; init; }
     public long Successes { get; init; }
+
+    /// <summary>Successes whose reply said features_degraded (scored without the feature store).</summary>
+    public long Degraded { get; init; }
     public double RequestsPerSecond { get; init; }
 
     /// <summary>Scored candidates (service) or rows (in-process) per second: the comparable throughput.</summary>

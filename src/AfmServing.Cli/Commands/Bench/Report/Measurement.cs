@@ -11,6 +11,9 @@ public sealed class Measurement
     /// <summary>Latency of each success (µs).</summary>
     public required HistogramBase Latency { get; init; }
     public long Successes { get; init; }
+
+    /// <summary>Successes scored without the feature store.</summary>
+    public long Degraded { get; init; }
     public IReadOnlyDictionary<string, long> Errors { get; init; } = new Dictionary<string, long>();
     public double WindowSeconds { get; init; }
 
@@ -46,6 +49,7 @@ public sealed class Measurement
         {
             Latency = latency,
             Successes = parts.Sum(p => p.Successes),
+            Degraded = parts.Sum(p => p.Degraded),
             Errors = errors,
             WindowSeconds = seconds,
             RowsPerSuccess = parts[0].RowsPerSuccess,

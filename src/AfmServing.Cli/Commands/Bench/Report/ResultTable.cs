@@ -25,6 +25,7 @@ public static class ResultTable
             ("latency max ms", r => N(r.Latency?.Max, 3), null),
             ("successes", r => r.Successes.ToString("N0", CultureInfo.InvariantCulture), null),
             ("errors", r => Errors(r), null),
+            ("degraded replies", r => r.Kind == "service" ? r.Degraded.ToString("N0", CultureInfo.InvariantCulture) : None, null),
             ("mean rows/model run", r => N(r.Server?.MeanRowsPerRun ?? (r.Kind == "in-process" ? r.Candidates : null), 1), null),
             ("model runs", r => r.Server is { } s ? s.ModelRuns.ToString("N0", CultureInfo.InvariantCulture) : r.Kind == "in-process" ? r.Requests.ToString("N0", CultureInfo.InvariantCulture) : None, null),
             ("mean model run ms", r => N(r.Server?.MeanInferenceMs ?? (r.Kind == "in-process" ? r.Latency?.Mean : null), 3), null),
