@@ -169,25 +169,5 @@ public static class EntityFileReader
     }
 
     /// <summary>Splits one CSV line; double quotes protect commas and "" is a literal quote.</summary>
-    internal static List<string> SplitCsv(string line)
-    {
-        var cells = new List<string>();
-        var cell = new System.Text.StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < line.Length; i++)
-        {
-            char c = line[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"') { cell.Append('"'); i++; }
-                else if (c == '"') quoted = false;
-                else cell.Append(c);
-            }
-            else if (c == '"') quoted = true;
-            else if (c == ',') { cells.Add(cell.ToString()); cell.Clear(); }
-            else cell.Append(c);
-        }
-        cells.Add(cell.ToString());
-        return cells;
-    }
+    internal static List<string> SplitCsv(string line) => DelimitedLine.Split(line, ',');
 }

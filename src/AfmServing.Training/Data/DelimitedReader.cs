@@ -81,30 +81,5 @@ public static class DelimitedReader
     }
 
     /// <summary>Splits one line on <paramref name="separator"/>; double quotes protect separators and "" is a literal quote.</summary>
-    internal static List<string> Split(string line, char separator)
-    {
-        var cells = new List<string>();
-        if (line.IndexOf('"') < 0)
-        {
-            cells.AddRange(line.Split(separator));
-            return cells;
-        }
-        var cell = new StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < line.Length; i++)
-        {
-            char c = line[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"') { cell.Append('"'); i++; }
-                else if (c == '"') quoted = false;
-                else cell.Append(c);
-            }
-            else if (c == '"') quoted = true;
-            else if (c == separator) { cells.Add(cell.ToString()); cell.Clear(); }
-            else cell.Append(c);
-        }
-        cells.Add(cell.ToString());
-        return cells;
-    }
+    internal static List<string> Split(string line, char separator) => AfmServing.Core.Features.DelimitedLine.Split(line, separator);
 }
